@@ -1,0 +1,7 @@
+export * from "./types.ts";
+export * from "./config.ts";
+export * from "./betas.ts";
+export * from "./timesteps.ts";
+export * from "./prediction.ts";
+export * from "./coefficients.ts";
+export * from "./steps.ts";
