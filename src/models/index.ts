@@ -1,0 +1,60 @@
+// Analytic models: built-ins by id (built lazily, once per isolate) and inline mixtures.
+import { InvalidRequestError } from "../errors.ts";
+import { buildGlyphs } from "./glyphs.ts";
+import { buildMixture512 } from "./mixture512.ts";
+import type { GaussianMixture } from "./mixture.ts";
+import { buildRing2d } from "./ring2d.ts";
+import { validateMixture } from "./validate.ts";
+
+export { componentCount, makeMixture, MIXTURE_LIMITS, type GaussianMixture } from "./mixture.ts";
+export { validateMixture } from "./validate.ts";
+export { GLYPH_CHARS } from "./font5x7.ts";
+export { glyphComponent } from "./glyphs.ts";
+
+/** What a client can learn about a built-in without building it. */
+export interface BuiltinModelInfo {
+  readonly id: string;
+  readonly shape: readonly number[];
+  readonly components: number;
+  readonly std: number;
+  readonly description: string;
+}
+
+const BUILTINS: ReadonlyArray<BuiltinModelInfo & { build: () => GaussianMixture }> = [
+  { id: "ring-2d", shape: [2], components: 8, std: 0.3, build: buildRing2d,
+    description: "8 equal Gaussians on a circle of radius 3, s = 0.3" },
+  { id: "gmm-512", shape: [512], components: 8, std: 0.5, build: buildMixture512,
+    description: "8 Gaussians in d = 512, seeded means (unit per-coordinate variance overall), weights proportional to k + 4, s = 0.5" },
+  { id: "glyphs", shape: [16, 16], components: 288, std: 0.1, build: buildGlyphs,
+    description: "16x16 images in [-1, 1] of a 5x7 font (0-9, A-Z) scaled 2x, regular/bold, 4 placements; s = 0.1" },
+];
+
+// Immutable once built; shared by every request of the isolate (read-only, never handed to wasm by reference).
+const cache = new Map<string, GaussianMixture>();
+
+/** Ids, shapes and descriptions of the built-in models. */
+export const builtinModels = (): BuiltinModelInfo[] =>
+  BUILTINS.map(({ id, shape, components, std, description }) => ({ id, shape, components, std, description }));
+
+/** The built-in mixture `id`, or undefined. */
+export const builtinModel = (id: string): GaussianMixture | undefined => {
+  const entry = BUILTINS.find((b) => b.id === id);
+  if (!entry) return undefined;
+  let m = cache.get(id);
+  if (!m) {
+    m = entry.build();
+    cache.set(id, m);
+  }
+  return m;
+};
+
+/** A request's model: a built-in id or an inline `{"type":"gmm",...}`; errors name `path`. */
+export const resolveModel = (spec: unknown, path = "model"): GaussianMixture => {
+  if (typeof spec === "string") {
+    const m = builtinModel(spec);
+    if (!m) throw new InvalidRequestError(path, `${path} "${spec}" is not a built-in model (${BUILTINS.map((b) => b.id).join(", ")})`);
+    return m;
+  }
+  return validateMixture(spec, path);
+};
+
