@@ -1,0 +1,54 @@
+// Per-chain buffers, resident in the request's core.wasm memory for the whole request.
+import type { Core } from "../core/instance.ts";
+
+export interface ChainBuffers {
+  dim: number;
+  window: number;
+  /** Committed state. */
+  x: number;
+  /** Frozen denoiser quantity (eps or x0) of the Free Drafter. */
+  frozen: number;
+  /** Scratch for x0_hat, eps_hat and the residual's fresh Gaussian. */
+  x0: number;
+  eps: number;
+  zeta: number;
+  /** Drafted states y~_0..y~_L, (L+1) rows. */
+  ys: number;
+  /** Draft means and draft noise of steps 1..L, L rows each. */
+  muD: number;
+  xi: number;
+  /** Target means of steps 1..L+1 and model outputs at parents y~_0..y~_L, L+1 rows each. */
+  muT: number;
+  out: number;
+  /** f64 per drafted step: (delta, s, log r) triples; uniforms; block diagnostics (log w, M, h). */
+  stats: number;
+  uniforms: number;
+  blockInfo: number;
+}
+
+/** Float32 values one chain needs resident (for request size limits). */
+export const chainFloats = (dim: number, window: number): number => dim * (5 + 5 * (window + 1));
+
+export const allocChainBuffers = (core: Core, dim: number, window: number): ChainBuffers => {
+  const rows = window + 1;
+  return {
+    dim,
+    window,
+    x: core.allocF32(dim),
+    frozen: core.allocF32(dim),
+    x0: core.allocF32(dim),
+    eps: core.allocF32(dim),
+    zeta: core.allocF32(dim),
+    ys: core.allocF32(rows * dim),
+    muD: core.allocF32(rows * dim),
+    xi: core.allocF32(rows * dim),
+    muT: core.allocF32(rows * dim),
+    out: core.allocF32(rows * dim),
+    stats: core.allocF64(3 * rows),
+    uniforms: core.allocF64(rows + 1),
+    blockInfo: core.allocF64(4 * rows),
+  };
+};
+
+/** Byte pointer of row r of a row-major f32 block of `dim` columns. */
+export const row = (base: number, r: number, dim: number): number => base + 4 * r * dim;

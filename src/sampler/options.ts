@@ -1,0 +1,31 @@
+// What one sampling request asks of the sampler, with the defaults the API documents.
+import type { Schedule } from "./scheduler/types.ts";
+
+export type Method = "sequential" | "token" | "block";
+export type DraftType = "free" | "frozen-target";
+/** Which denoiser quantity the Free Drafter holds fixed across the window (ALGORITHMS.md section 5). */
+export type Freeze = "eps" | "x0";
+
+export interface DraftOptions {
+  type: DraftType;
+  /** Window L: drafted steps per round, 1..MAX_WINDOW. */
+  window: number;
+  freeze: Freeze;
+  /** Also evaluate the target at the last drafted state and take one more step from it when all drafts pass. */
+  bonus: boolean;
+}
+
+export interface SamplerOptions {
+  method: Method;
+  draft: DraftOptions;
+  schedule: Schedule;
+  numChains: number;
+  /** Integer seed in [0, 2^53). */
+  seed: number;
+  /** Index of the first chain: chain c of a request is chain (firstChain + c) of the seed's stream. */
+  firstChain?: number;
+}
+
+export const MAX_WINDOW = 32;
+
+export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 8, freeze: "x0", bonus: true };

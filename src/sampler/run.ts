@@ -1,0 +1,74 @@
+// The round loop: every active chain prepares its rows, ONE batched denoiser call evaluates them
+// all, every chain verifies and commits. Finished chains drop out of the batch.
+import type { Core } from "../core/instance.ts";
+import type { Denoiser } from "../denoisers/port.ts";
+import { DenoiserBadResponseError } from "../errors.ts";
+import type { SamplerOptions } from "./options.ts";
+import { seedKey } from "./randomness.ts";
+import { commit, isDone, newChain, prepare, writeRows, type Chain, type ChainContext } from "./chain.ts";
+import { summarise, type SampleStats } from "./summary.ts";
+
+export interface RoundEvent {
+  round: number;
+  /** Steps committed so far, per chain. */
+  committed: number[];
+  /** Drafts accepted over drafts verified so far, all chains. */
+  acceptance: number;
+}
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onRound?: (event: RoundEvent) => void;
+}
+
+export interface SampleRun {
+  /** Final states, numChains * dim, row-major. */
+  samples: Float32Array;
+  stats: SampleStats;
+  timing: { totalMs: number; denoiserMs: number; coreMs: number };
+}
+
+export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOptions, hooks: RunHooks = {}): Promise<SampleRun> => {
+  const started = performance.now();
+  const dim = denoiser.dim;
+  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim };
+  const first = opts.firstChain ?? 0;
+  const chains: Chain[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, first + c));
+  let active = chains.filter((c) => !isDone(ctx, c));
+  let rounds = 0;
+  let denoiserMs = 0;
+  while (active.length > 0) {
+    hooks.signal?.throwIfAborted();
+    const counts = active.map((c) => prepare(ctx, c));
+    const total = counts.reduce((a, b) => a + b, 0);
+    const batch = { rows: total, x: new Float32Array(total * dim), timesteps: new Int32Array(total), alphaBar: new Float64Array(total) };
+    let offset = 0;
+    active.forEach((c, i) => {
+      writeRows(ctx, c, batch.x, batch.timesteps, batch.alphaBar, offset);
+      offset += counts[i];
+    });
+    const callStart = performance.now();
+    const outputs = await denoiser.evaluate(batch, hooks.signal);
+    denoiserMs += performance.now() - callStart;
+    if (outputs.length !== total * dim) throw new DenoiserBadResponseError(`denoiser returned ${outputs.length} values for ${total} rows of ${dim}`);
+    offset = 0;
+    active.forEach((c, i) => {
+      commit(ctx, c, outputs, offset);
+      offset += counts[i];
+    });
+    rounds++;
+    hooks.onRound?.(roundEvent(rounds, chains));
+    active = active.filter((c) => !isDone(ctx, c));
+  }
+  const samples = new Float32Array(chains.length * dim);
+  chains.forEach((c, i) => samples.set(core.f32(c.buf.x, dim), i * dim));
+  const totalMs = performance.now() - started;
+  return { samples, stats: summarise(opts, rounds, chains), timing: { totalMs, denoiserMs, coreMs: totalMs - denoiserMs } };
+};
+
+const roundEvent = (round: number, chains: Chain[]): RoundEvent => {
+  let verified = 0;
+  let accepted = 0;
+  for (const c of chains) for (const s of c.perStep) { verified += s.verified; accepted += s.accepted; }
+  return { round, committed: chains.map((c) => c.counters.committed), acceptance: verified ? accepted / verified : 0 };
+};

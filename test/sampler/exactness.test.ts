@@ -1,0 +1,61 @@
+// Whole-chain exactness (ALGORITHMS.md section 7): every speculative arm against the sequential
+// sampler of the same model and schedule, two-sample KS on 4 fixed projections and the norm |x|
+// (Bonferroni over the 5). False-failure rate: each arm fails with probability <= ARM_ALPHA = 2e-4
+// when exact; over the 40 arms of this file the family-wise rate is <= 40 * 2e-4 = 0.8%. Seeds are
+// fixed, so a run is deterministic: the rate is that of a randomly chosen seed.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ksTwoSample } from "../helpers/stats.ts";
+import { directions, mixture64, project, ring, sample } from "./fixtures.ts";
+import type { GaussianMixture } from "../../src/models/index.ts";
+import type { DraftOptions } from "../../src/sampler/options.ts";
+
+const ARM_ALPHA = 2e-4;
+const STEPS = 20;
+
+const norms = (x: Float32Array, d: number) => Float64Array.from({ length: x.length / d }, (_, i) => Math.hypot(...x.subarray(i * d, (i + 1) * d)));
+
+/** Smallest Bonferroni-corrected p-value over the projections and the norm. */
+const projectedP = (a: Float32Array, b: Float32Array, d: number): number => {
+  const ps = directions(d).map((v) => ksTwoSample(project(a, d, v), project(b, d, v)).p);
+  ps.push(ksTwoSample(norms(a, d), norms(b, d)).p);
+  return Math.min(1, Math.min(...ps) * ps.length);
+};
+
+const cases: { name: string; model: () => GaussianMixture; chains: number }[] = [
+  { name: "ring-2d", model: ring, chains: 10000 },
+  { name: "mixture d=64", model: mixture64, chains: 4000 },
+];
+
+for (const { name, model, chains } of cases) {
+  describe(`exactness on ${name}`, () => {
+    const m = model();
+    let reference: Float32Array;
+    test("sequential reference", async () => {
+      reference = (await sample({ model: m, steps: STEPS, method: "sequential", chains, seed: 11 })).samples;
+      assert.equal(reference.length, chains * m.dim);
+    });
+    const arms: { method: "token" | "block"; draft: Partial<DraftOptions> }[] = [];
+    for (const method of ["token", "block"] as const) {
+      for (const type of ["free", "frozen-target"] as const)
+        for (const bonus of [false, true]) for (const window of [2, 8]) arms.push({ method, draft: { type, window, bonus, freeze: "x0" } });
+      for (const bonus of [false, true]) arms.push({ method, draft: { type: "free", window: 8, bonus, freeze: "eps" } });
+    }
+    arms.forEach(({ method, draft }, i) => {
+      const arm = `${method} ${draft.type} freeze=${draft.freeze} L=${draft.window}${draft.bonus ? " +bonus" : ""}`;
+      test(arm, async () => {
+        const run = await sample({ model: m, steps: STEPS, method, draft, chains, seed: 1000 + i });
+        const p = projectedP(run.samples, reference, m.dim);
+        assert.ok(p > ARM_ALPHA, `${arm}: corrected p = ${p.toExponential(2)} <= ${ARM_ALPHA}`);
+      });
+    });
+  });
+}
+
+test("control: the same test rejects a sampler of a slightly different model (power check)", async () => {
+  const m = ring();
+  const wider = { ...m, id: "ring-wider", std: m.std * 1.25 };
+  const a = (await sample({ model: m, steps: STEPS, method: "sequential", chains: 10000, seed: 5 })).samples;
+  const b = (await sample({ model: wider, steps: STEPS, method: "block", draft: { window: 4 }, chains: 10000, seed: 6 })).samples;
+  assert.ok(projectedP(a, b, 2) <= ARM_ALPHA);
+});
