@@ -23,11 +23,14 @@ function bell(seed: number, i: number): number {
   return (s - 2) * Math.sqrt(3);
 }
 
-/** Builds the mixture (weights proportional to k + 4); cheap, but callers should cache it. */
-export const buildMixture512 = (): GaussianMixture => {
+/** The same construction in any dimension (benchmarks of delta against d use it). */
+export const buildSeededMixture = (dim: number, id = `gmm-${dim}`): GaussianMixture => {
   const scale = Math.sqrt(1 - M512_STD * M512_STD);
-  const means = new Float32Array(M512_COMPONENTS * M512_DIM);
+  const means = new Float32Array(M512_COMPONENTS * dim);
   for (let i = 0; i < means.length; i++) means[i] = scale * bell(M512_SEED, i);
   const weights = Array.from({ length: M512_COMPONENTS }, (_, k) => k + 4);
-  return makeMixture("gmm-512", [M512_DIM], means, weights, M512_STD);
+  return makeMixture(id, [dim], means, weights, M512_STD);
 };
+
+/** Builds the mixture (weights proportional to k + 4); cheap, but callers should cache it. */
+export const buildMixture512 = (): GaussianMixture => buildSeededMixture(M512_DIM, "gmm-512");

@@ -12,6 +12,7 @@ import { affine2, copy } from "../core/vector.ts";
 import { writeEps, writeMean, writeX0 } from "./means.ts";
 import { draftWindow } from "./draft.ts";
 import { verifyWindow } from "./verify.ts";
+import { chooseWindow, newPositionAcceptance, type PositionAcceptance } from "./adaptive.ts";
 
 export interface Chain {
   /** Global chain index (the RNG's c3 word). */
@@ -22,6 +23,8 @@ export interface Chain {
   frozenValid: boolean;
   frozenAtCurrent: boolean;
   plan: Plan | null;
+  /** Acceptance by window position, for adaptive windows. */
+  positions: PositionAcceptance;
   counters: ChainCounters;
   perStep: StepCounters[];
 }
@@ -39,7 +42,7 @@ export interface ChainContext {
 export const newChain = (ctx: ChainContext, id: number): Chain => {
   const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window);
   fillNormal(ctx.core, buf.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
-  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, counters: newChainCounters(), perStep: newStepCounters(ctx.sched.steps.length) };
+  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters(), perStep: newStepCounters(ctx.sched.steps.length) };
   return chain;
 };
 
@@ -47,7 +50,9 @@ export const isDone = (ctx: ChainContext, chain: Chain): boolean => chain.k >= c
 
 /** Plans the chain's part of the next call, drafting a window if needed; returns its row count. */
 export const prepare = (ctx: ChainContext, chain: Chain): number => {
-  const plan = planNext(ctx.opts, { steps: ctx.sched.steps, k: chain.k, frozenValid: chain.frozenValid, frozenAtCurrent: chain.frozenAtCurrent });
+  const { draft } = ctx.opts;
+  const windowCap = draft.adaptive ? chooseWindow(chain.positions, draft.window) : draft.window;
+  const plan = planNext(ctx.opts, { steps: ctx.sched.steps, k: chain.k, frozenValid: chain.frozenValid, frozenAtCurrent: chain.frozenAtCurrent, windowCap });
   chain.plan = plan;
   chain.counters.rounds++;
   if (plan.kind === "window") draftWindow(ctx, chain, plan.window);

@@ -13,6 +13,8 @@ export interface DraftOptions {
   freeze: Freeze;
   /** Also evaluate the target at the last drafted state and take one more step from it when all drafts pass. */
   bonus: boolean;
+  /** Choose each round's L (up to `window`) from the chain's past acceptance by position. */
+  adaptive: boolean;
 }
 
 export interface SamplerOptions {
@@ -28,4 +30,4 @@ export interface SamplerOptions {
 
 export const MAX_WINDOW = 32;
 
-export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 8, freeze: "x0", bonus: true };
+export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 8, freeze: "x0", bonus: true, adaptive: false };

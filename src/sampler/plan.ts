@@ -16,6 +16,8 @@ export interface PlanInput {
   k: number;
   frozenValid: boolean;
   frozenAtCurrent: boolean;
+  /** Largest window this round may draft (the request's L, or the adaptive choice). */
+  windowCap: number;
 }
 
 /** Consecutive stochastic steps from k (speculation never crosses a sigma = 0 step). */
@@ -28,7 +30,7 @@ export const stochasticRun = (steps: readonly ScheduleStep[], k: number, cap: nu
 export const planNext = (opts: SamplerOptions, s: PlanInput): Plan => {
   const { steps, k } = s;
   if (opts.method === "sequential" || steps[k].sigma === 0) return { kind: "step" };
-  const window = stochasticRun(steps, k, opts.draft.window);
+  const window = stochasticRun(steps, k, s.windowCap);
   const bonus = opts.draft.bonus && k + window < steps.length;
   if (opts.draft.type === "frozen-target") {
     if (s.frozenAtCurrent) return { kind: "window", window, first: 1, bonus };

@@ -9,6 +9,7 @@ import { blockTau, reflect, stepStats, tokenAccepts } from "../core/verify.ts";
 import { residualDraw } from "../core/residual.ts";
 import { couplingAcceptance } from "../core/special.ts";
 import { writeMean } from "./means.ts";
+import { observeWindow } from "./adaptive.ts";
 
 export const verifyWindow = (ctx: ChainContext, chain: Chain, window: number, bonus: boolean): number => {
   const { core, sched, dim } = ctx;
@@ -72,4 +73,5 @@ const record = (ctx: ChainContext, chain: Chain, window: number, tau: number): v
   }
   chain.counters.accepted += tau;
   chain.counters.speculativeRounds++;
+  observeWindow(chain.positions, seen, tau);
 };

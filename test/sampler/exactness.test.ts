@@ -1,7 +1,7 @@
 // Whole-chain exactness (ALGORITHMS.md section 7): every speculative arm against the sequential
 // sampler of the same model and schedule, two-sample KS on 4 fixed projections and the norm |x|
 // (Bonferroni over the 5). False-failure rate: each arm fails with probability <= ARM_ALPHA = 2e-4
-// when exact; over the 40 arms of this file the family-wise rate is <= 40 * 2e-4 = 0.8%. Seeds are
+// when exact; over the 44 arms of this file the family-wise rate is <= 44 * 2e-4 = 0.88%. Seeds are
 // fixed, so a run is deterministic: the rate is that of a randomly chosen seed.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -40,9 +40,10 @@ for (const { name, model, chains } of cases) {
       for (const type of ["free", "frozen-target"] as const)
         for (const bonus of [false, true]) for (const window of [2, 8]) arms.push({ method, draft: { type, window, bonus, freeze: "x0" } });
       for (const bonus of [false, true]) arms.push({ method, draft: { type: "free", window: 8, bonus, freeze: "eps" } });
+      arms.push({ method, draft: { type: "free", window: 8, bonus: true, freeze: "x0", adaptive: true } });
     }
     arms.forEach(({ method, draft }, i) => {
-      const arm = `${method} ${draft.type} freeze=${draft.freeze} L=${draft.window}${draft.bonus ? " +bonus" : ""}`;
+      const arm = `${method} ${draft.type} freeze=${draft.freeze} L=${draft.window}${draft.bonus ? " +bonus" : ""}${draft.adaptive ? " adaptive" : ""}`;
       test(arm, async () => {
         const run = await sample({ model: m, steps: STEPS, method, draft, chains, seed: 1000 + i });
         const p = projectedP(run.samples, reference, m.dim);

@@ -2,13 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { planNext, planRows, stochasticRun } from "../../src/sampler/plan.ts";
+import { chooseWindow, newPositionAcceptance, observeWindow } from "../../src/sampler/adaptive.ts";
 import { DEFAULT_DRAFT, type SamplerOptions } from "../../src/sampler/options.ts";
 import { schedule } from "./fixtures.ts";
 
 const sched = schedule(10);
 const opts = (over: Partial<SamplerOptions["draft"]> = {}, method: SamplerOptions["method"] = "block"): SamplerOptions =>
   ({ method, draft: { ...DEFAULT_DRAFT, window: 4, ...over }, schedule: sched, numChains: 1, seed: 0 });
-const at = (k: number, frozenValid = true, frozenAtCurrent = false) => ({ steps: sched.steps, k, frozenValid, frozenAtCurrent });
+const at = (k: number, frozenValid = true, frozenAtCurrent = false) => ({ steps: sched.steps, k, frozenValid, frozenAtCurrent, windowCap: 4 });
 
 test("the last DDPM step is deterministic and bounds every window", () => {
   assert.equal(sched.steps[9].sigma, 0);
@@ -36,5 +37,14 @@ test("frozen-target: a fresh evaluation at the window start, whose row is then r
   assert.deepEqual(p, { kind: "window", window: 4, first: 1, bonus: true });
   assert.equal(planRows(p), 4);
   // A one-step window with no bonus is just a target step.
-  assert.deepEqual(planNext(opts({ type: "frozen-target", window: 1, bonus: false }), at(2)), { kind: "step" });
+  assert.deepEqual(planNext(opts({ type: "frozen-target", window: 1, bonus: false }), { ...at(2), windowCap: 1 }), { kind: "step" });
+});
+
+test("adaptive window: grows while later positions are likely reached, shrinks after rejections", () => {
+  const acc = newPositionAcceptance(8);
+  assert.equal(chooseWindow(acc, 8), 8);
+  for (let r = 0; r < 20; r++) observeWindow(acc, 8, 2); // two drafts accepted, the third always rejected
+  assert.equal(chooseWindow(acc, 8), 3);
+  for (let r = 0; r < 40; r++) observeWindow(acc, 8, 8);
+  assert.equal(chooseWindow(acc, 8), 8);
 });
