@@ -1,0 +1,44 @@
+// The one error policy: every thrown error becomes {error: {code, message, field?}} with its status.
+// Domain errors carry their own code; HTTP-layer errors (malformed JSON, content type, auth, unknown
+// route) come from Hono as HTTPException; anything else is a logged 500 that leaks nothing.
+import { HTTPException } from "hono/http-exception";
+import { isDomainError, type DomainErrorCode } from "../errors.ts";
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  invalid_request: 422,
+  limit_exceeded: 413,
+  denoiser_bad_response: 502,
+  denoiser_timeout: 504,
+};
+
+const HTTP_CODE: Record<number, string> = {
+  400: "malformed_request",
+  401: "unauthorized",
+  404: "not_found",
+  405: "method_not_allowed",
+  415: "unsupported_media_type",
+};
+
+export interface ErrorAnswer {
+  status: number;
+  body: { error: { code: string; message: string; field?: string } };
+  headers?: Record<string, string>;
+}
+
+export const errorAnswer = (err: unknown): ErrorAnswer => {
+  if (isDomainError(err)) {
+    const error = err.field === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, field: err.field };
+    return { status: DOMAIN_STATUS[err.code], body: { error } };
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    const headers = err.status === 401 ? { "www-authenticate": 'Bearer realm="samples"' } : undefined;
+    return { status: err.status, body: { error: { code: HTTP_CODE[err.status] ?? "bad_request", message: err.message } }, headers };
+  }
+  console.error("unhandled error", err);
+  return { status: 500, body: { error: { code: "internal_error", message: "internal error" } } };
+};
+
+export const errorResponse = (err: unknown): Response => {
+  const a = errorAnswer(err);
+  return Response.json(a.body, { status: a.status, headers: a.headers });
+};

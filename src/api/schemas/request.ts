@@ -1,0 +1,66 @@
+// The body of POST /v1/samples. The same schemas validate requests and generate /openapi.json.
+import { z } from "@hono/zod-openapi";
+import { MAX_WINDOW } from "../../sampler/options.ts";
+import { MAX_NUM_SAMPLES } from "../limits.ts";
+
+/** Seeds are integers a double holds exactly, so every client language can echo them. */
+export const MAX_SEED = 2 ** 53 - 1;
+
+export const InlineMixtureSchema = z
+  .strictObject({
+    type: z.literal("gmm"),
+    means: z.array(z.array(z.number())).min(1).openapi({ description: "K mean vectors of equal length d" }),
+    weights: z.array(z.number().positive()).optional().openapi({ description: "K positive weights (normalised); uniform when absent" }),
+    std: z.number().positive().openapi({ description: "per-coordinate standard deviation s of every component" }),
+    shape: z.array(z.int().positive()).min(1).optional().openapi({ description: "sample shape, product d; [d] when absent" }),
+  })
+  .openapi("InlineMixture", { example: { type: "gmm", means: [[-2, 0], [2, 0]], weights: [1, 3], std: 0.5 } });
+
+export const DraftSchema = z
+  .strictObject({
+    type: z.enum(["free", "frozen-target"]).optional().openapi({ description: "free: self-speculative, no extra call; frozen-target: one extra call per round" }),
+    window: z.int().min(1).max(MAX_WINDOW).optional().openapi({ description: `steps drafted per round, 1..${MAX_WINDOW}` }),
+    freeze: z.enum(["eps", "x0"]).optional().openapi({ description: "denoiser quantity the draft holds fixed" }),
+    bonus: z.boolean().optional().openapi({ description: "evaluate the last drafted state too, for one more step when all drafts pass" }),
+    adaptive: z.boolean().optional().openapi({ description: "choose each round's window (up to `window`) from the chain's past acceptance" }),
+  })
+  .openapi("Draft");
+
+// Loose: a diffusers scheduler_config.json can be pasted as is; keys the sampler does not read are ignored,
+// values of keys it reads are checked (unsupported values answer 422 naming scheduler.<key>).
+export const SchedulerOverridesSchema = z
+  .looseObject({
+    type: z.enum(["ddpm", "ddim"]).optional().openapi({ description: "sampler family; default from the model's _class_name" }),
+    eta: z.number().min(0).max(1).optional().openapi({ description: "DDIM noise scale (default 1: stochastic)" }),
+    num_train_timesteps: z.int().positive().optional(),
+    beta_start: z.number().optional(),
+    beta_end: z.number().optional(),
+    beta_schedule: z.enum(["linear", "scaled_linear", "squaredcos_cap_v2"]).optional(),
+    timestep_spacing: z.enum(["leading", "trailing", "linspace"]).optional(),
+    steps_offset: z.int().min(0).optional(),
+    prediction_type: z.enum(["epsilon", "sample", "v_prediction"]).optional(),
+    variance_type: z.enum(["fixed_small", "fixed_small_log", "fixed_large"]).optional(),
+    clip_sample: z.boolean().optional(),
+    clip_sample_range: z.number().positive().optional(),
+    set_alpha_to_one: z.boolean().optional(),
+  })
+  .openapi("SchedulerOverrides", { description: "diffusers DDPMScheduler / DDIMScheduler config keys overriding the model's" });
+
+export const OUTPUTS = ["json", "npy", "png"] as const;
+export type OutputFormat = (typeof OUTPUTS)[number];
+
+export const SampleRequestSchema = z
+  .strictObject({
+    model: z.union([z.string().min(1), InlineMixtureSchema]).openapi({ description: "a model id from GET /v1/models, or an inline mixture" }),
+    num_samples: z.int().min(1).max(MAX_NUM_SAMPLES).default(1),
+    steps: z.int().min(1).optional().openapi({ description: "inference steps N, 1..num_train_timesteps; default from the model" }),
+    method: z.enum(["sequential", "token", "block"]).optional().openapi({ description: "default from the model" }),
+    draft: DraftSchema.optional(),
+    seed: z.int().min(0).max(MAX_SEED).optional().openapi({ description: "integer in [0, 2^53); generated when absent, always echoed" }),
+    scheduler: SchedulerOverridesSchema.optional(),
+    output: z.enum(OUTPUTS).default("json"),
+    stream: z.boolean().default(false).openapi({ description: "Server-Sent Events (also with Accept: text/event-stream); JSON output only" }),
+  })
+  .openapi("SampleRequest", { example: { model: "glyphs", num_samples: 4, steps: 50, method: "block", draft: { window: 8 }, seed: 7 } });
+
+export type SampleRequest = z.infer<typeof SampleRequestSchema>;

@@ -1,0 +1,27 @@
+// GET /openapi.json (generated from the zod schemas that validate requests) and GET /docs (a page reading it).
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiBindings } from "../api/router.ts";
+import { DOCS_PAGE } from "../api/docs-page.ts";
+import { HealthSchema } from "../api/schemas/index.ts";
+import { VERSION } from "../version.ts";
+
+/** Adds the document and the page to the app that holds every route's definition. */
+export const mountOpenApi = (app: OpenAPIHono<ApiBindings>): void => {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "Only when the deployment sets the API_TOKEN secret; otherwise the API is open.",
+  });
+  // /v1/health is a plain Hono route; its contract is documented here.
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/v1/health",
+    summary: "Liveness and core.wasm build flags",
+    responses: { 200: { description: "The Worker runs and its SIMD core loads", content: { "application/json": { schema: HealthSchema } } } },
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Speculative diffusion sampling", version: VERSION, description: "Exact diffusion samples in fewer denoiser round trips." },
+  });
+  app.get("/docs", (c) => c.html(DOCS_PAGE));
+};

@@ -1,0 +1,62 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sseResponse } from "../../src/api/sse.ts";
+import { LimitError } from "../../src/errors.ts";
+import { readEvents } from "../../tools/cli/sse.ts";
+
+const collect = async (res: Response) => {
+  const out = [];
+  for await (const ev of readEvents(res)) out.push(ev);
+  return out;
+};
+
+test("sse: events arrive in order with the event-stream content type", async () => {
+  const res = sseResponse(async (send) => {
+    send("round", { round: 1 });
+    await new Promise((r) => setTimeout(r, 1));
+    send("result", { ok: true });
+  });
+  assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+  assert.deepEqual(await collect(res), [
+    { event: "round", data: { round: 1 } },
+    { event: "result", data: { ok: true } },
+  ]);
+});
+
+test("sse: an error after the stream started is sent in-band with the API's error body", async () => {
+  const res = sseResponse(async (send) => {
+    send("round", { round: 1 });
+    throw new LimitError("steps", "too much");
+  });
+  const events = await collect(res);
+  assert.deepEqual(events.at(-1), { event: "error", data: { error: { code: "limit_exceeded", message: "too much", field: "steps" } } });
+});
+
+test("sse: a client that cancels the body aborts the producer's signal", async () => {
+  let seen: AbortSignal | undefined;
+  let stopped!: () => void;
+  const done = new Promise<void>((r) => (stopped = r));
+  const res = sseResponse(async (send, signal) => {
+    seen = signal;
+    for (let i = 0; !signal.aborted; i++) {
+      send("round", { round: i });
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    stopped();
+  });
+  const reader = res.body!.getReader();
+  await reader.read();
+  await reader.cancel();
+  await done;
+  assert.equal(seen?.aborted, true);
+});
+
+test("sse: the request's own abort signal also stops the producer", async () => {
+  const request = new AbortController();
+  let seen: AbortSignal | undefined;
+  sseResponse(async (_send, signal) => {
+    seen = signal;
+  }, request.signal);
+  request.abort();
+  assert.equal(seen?.aborted, true);
+});

@@ -1,0 +1,67 @@
+// `npm run demo`: starts the Worker locally (wrangler dev), samples glyphs to samples.png, stops it.
+// One command from a fresh `npm ci` to an image.
+import { spawn } from "node:child_process";
+import { parseSampleArgs } from "./args.ts";
+import { sample } from "./sample.ts";
+
+const PORT = Number(process.env.DEMO_PORT ?? 8787);
+const url = `http://127.0.0.1:${PORT}`;
+const START_TIMEOUT_MS = 120_000;
+
+// Offline hygiene: no telemetry, no Cloudflare look-ups, plain output.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+
+const waitForHealth = async (exited: () => boolean): Promise<void> => {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error("wrangler dev exited before serving");
+    try {
+      if ((await fetch(`${url}/v1/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no answer from ${url}/v1/health within ${START_TIMEOUT_MS / 1000} s`);
+};
+
+const main = async () => {
+  console.log(`starting the Worker on ${url} (wrangler dev) ...`);
+  const server = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--show-interactive-dev-session=false"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true, // its own process group, so stopping it also stops workerd
+  });
+  let exited = false;
+  server.on("exit", () => (exited = true));
+  try {
+    await waitForHealth(() => exited);
+    const extra = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
+    const args = parseSampleArgs(["--url", url, ...extra]);
+    console.log(await sample(args));
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    if (server.pid) await stopGroup(server.pid);
+  }
+};
+
+const groupAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// wrangler exits on SIGTERM but workerd may linger while it drains: wait, then insist.
+const stopGroup = async (pgid: number): Promise<void> => {
+  if (!groupAlive(pgid)) return;
+  process.kill(-pgid, "SIGTERM");
+  for (let i = 0; i < 50 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
+};
+
+await main();
