@@ -3,11 +3,11 @@
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { timingSafeEqual } from "hono/utils/buffer";
-import type { ApiEnv } from "../config/env.ts";
+import type { Env } from "../env.ts";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-export const requireToken = (): MiddlewareHandler<{ Bindings: ApiEnv }> =>
+export const requireToken = (): MiddlewareHandler<{ Bindings: Env }> =>
   async function requireToken(c, next) {
     const expected = c.env?.API_TOKEN;
     if (expected) {

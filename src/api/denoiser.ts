@@ -2,17 +2,17 @@
 // so that the app, not this file, decides which adapters a deployment bundles.
 import type { ModelConfig, Provider } from "../config/index.ts";
 import { ConfigError } from "../config/index.ts";
-import type { ApiEnv } from "../config/env.ts";
+import type { Env } from "../env.ts";
 import type { Core } from "../core/instance.ts";
 import { embeddedDenoiser } from "../denoisers/embedded.ts";
 import type { Denoiser } from "../denoisers/port.ts";
 import type { ResolvedModel } from "./model.ts";
 
 /** Builds a remote model's denoiser from its config entry and the Worker's bindings (secrets included). */
-export type RemoteProvider = (model: ModelConfig, env: ApiEnv) => Denoiser;
+export type RemoteProvider = (model: ModelConfig, env: Env) => Denoiser;
 export type RemoteProviders = Partial<Record<Exclude<Provider, "embedded">, RemoteProvider>>;
 
-export const denoiserFor = (model: ResolvedModel, core: Core, providers: RemoteProviders, env: ApiEnv): Denoiser => {
+export const denoiserFor = (model: ResolvedModel, core: Core, providers: RemoteProviders, env: Env): Denoiser => {
   if (model.mixture) return embeddedDenoiser(core, model.mixture);
   const config = model.config;
   const provider = config && config.provider !== "embedded" ? providers[config.provider] : undefined;

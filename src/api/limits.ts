@@ -20,7 +20,7 @@ export const LIMITS = {
 // the embedded mixture's work per value and component (zero for a remote denoiser, whose time is not CPU).
 export const ROW_COST_NS = { fixed: 1500, perValue: 13, perValueComponent: 1.2 } as const;
 
-// Bytes the sampler keeps per chain and per step for its counters (a small JS object each).
+// Bytes the sampler keeps per schedule step for its counters (a small JS object each, shared by the chains).
 const COUNTER_BYTES_PER_STEP = 64;
 
 export interface RequestSize {
@@ -39,7 +39,7 @@ export const requestBytes = (s: RequestSize): number => {
   const chains = s.numSamples * chainFloats(s.dim, s.window);
   const batch = 2 * s.numSamples * (s.window + 1) * s.dim; // states in, model outputs back
   const mixture = s.components * s.dim;
-  return 4 * (chains + batch + mixture) + s.numSamples * s.steps * COUNTER_BYTES_PER_STEP;
+  return 4 * (chains + batch + mixture) + s.steps * COUNTER_BYTES_PER_STEP;
 };
 
 // A round puts at most window + 1 rows per chain into the call and commits at least one step, so
@@ -60,7 +60,7 @@ export const checkLimits = (s: RequestSize): void => {
   }
   const bytes = requestBytes(s);
   if (bytes > LIMITS.memoryBytes) {
-    throw new LimitError("num_samples", `request needs ${mib(bytes)} MiB resident (num_samples x dim x window, counters num_samples x steps); limit memory is ${mib(LIMITS.memoryBytes)} MiB`);
+    throw new LimitError("num_samples", `request needs ${mib(bytes)} MiB resident (num_samples x dim x window); limit memory is ${mib(LIMITS.memoryBytes)} MiB`);
   }
   const cpuMs = requestCpuMs(s);
   if (cpuMs > LIMITS.cpuMs) {

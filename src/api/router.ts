@@ -1,9 +1,9 @@
 // Every router of the API is an OpenAPIHono with the shared validation hook, so that all of them
 // validate the same way and contribute to one /openapi.json.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiEnv } from "../config/env.ts";
+import type { Env } from "../env.ts";
 import { validationHook } from "./validation.ts";
 
-export type ApiBindings = { Bindings: ApiEnv };
+export type ApiBindings = { Bindings: Env };
 
 export const apiRouter = () => new OpenAPIHono<ApiBindings>({ defaultHook: validationHook });

@@ -1,5 +1,5 @@
 // Runs a planned request on a fresh core instance and answers it whole or as an event stream.
-import type { ApiEnv } from "../config/env.ts";
+import type { Env } from "../env.ts";
 import { instantiateCore } from "../core/instance.ts";
 import { runSampler } from "../sampler/run.ts";
 import { denoiserFor, yielding, type RemoteProviders } from "./denoiser.ts";
@@ -11,7 +11,7 @@ import { sseResponse } from "./sse.ts";
 export interface RunDeps {
   coreModule: WebAssembly.Module;
   providers: RemoteProviders;
-  env: ApiEnv;
+  env: Env;
   /** Aborts when the client disconnects. */
   signal?: AbortSignal;
 }

@@ -4,7 +4,7 @@ import type { Core } from "../core/instance.ts";
 import type { SamplerOptions } from "./options.ts";
 import type { Schedule } from "./scheduler/types.ts";
 import { allocChainBuffers, row, type ChainBuffers } from "./buffers.ts";
-import { newChainCounters, newStepCounters, type ChainCounters, type StepCounters } from "./stats.ts";
+import { newChainCounters, type ChainCounters, type StepCounters } from "./stats.ts";
 import { planNext, planRows, type Plan } from "./plan.ts";
 import { Purpose, streamOf, type RngKey } from "./randomness.ts";
 import { fillNormal } from "../core/random.ts";
@@ -26,7 +26,6 @@ export interface Chain {
   /** Acceptance by window position, for adaptive windows. */
   positions: PositionAcceptance;
   counters: ChainCounters;
-  perStep: StepCounters[];
 }
 
 /** Context shared by every chain of one request. */
@@ -36,13 +35,15 @@ export interface ChainContext {
   sched: Schedule;
   key: RngKey;
   dim: number;
+  /** Per schedule step, summed over the request's chains (per-chain copies would cost chains x steps). */
+  perStep: StepCounters[];
 }
 
 /** Allocates a chain and draws x_N ~ N(0, I). */
 export const newChain = (ctx: ChainContext, id: number): Chain => {
   const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window);
   fillNormal(ctx.core, buf.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
-  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters(), perStep: newStepCounters(ctx.sched.steps.length) };
+  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
   return chain;
 };
 

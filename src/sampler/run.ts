@@ -7,6 +7,7 @@ import type { SamplerOptions } from "./options.ts";
 import { seedKey } from "./randomness.ts";
 import { commit, isDone, newChain, prepare, writeRows, type Chain, type ChainContext } from "./chain.ts";
 import { summarise, type SampleStats } from "./summary.ts";
+import { newStepCounters, type StepCounters } from "./stats.ts";
 
 export interface RoundEvent {
   round: number;
@@ -31,7 +32,7 @@ export interface SampleRun {
 export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOptions, hooks: RunHooks = {}): Promise<SampleRun> => {
   const started = performance.now();
   const dim = denoiser.dim;
-  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim };
+  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length) };
   const first = opts.firstChain ?? 0;
   const chains: Chain[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, first + c));
   let active = chains.filter((c) => !isDone(ctx, c));
@@ -57,18 +58,18 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
       offset += counts[i];
     });
     rounds++;
-    hooks.onRound?.(roundEvent(rounds, chains));
+    hooks.onRound?.(roundEvent(rounds, chains, ctx.perStep));
     active = active.filter((c) => !isDone(ctx, c));
   }
   const samples = new Float32Array(chains.length * dim);
   chains.forEach((c, i) => samples.set(core.f32(c.buf.x, dim), i * dim));
   const totalMs = performance.now() - started;
-  return { samples, stats: summarise(opts, rounds, chains), timing: { totalMs, denoiserMs, coreMs: totalMs - denoiserMs } };
+  return { samples, stats: summarise(opts, rounds, chains, ctx.perStep), timing: { totalMs, denoiserMs, coreMs: totalMs - denoiserMs } };
 };
 
-const roundEvent = (round: number, chains: Chain[]): RoundEvent => {
+const roundEvent = (round: number, chains: Chain[], perStep: StepCounters[]): RoundEvent => {
   let verified = 0;
   let accepted = 0;
-  for (const c of chains) for (const s of c.perStep) { verified += s.verified; accepted += s.accepted; }
+  for (const s of perStep) { verified += s.verified; accepted += s.accepted; }
   return { round, committed: chains.map((c) => c.counters.committed), acceptance: verified ? accepted / verified : 0 };
 };

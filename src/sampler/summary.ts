@@ -1,6 +1,7 @@
 // The stats a request reports, derived from the per-chain counters.
 import type { SamplerOptions } from "./options.ts";
 import type { Chain } from "./chain.ts";
+import type { StepCounters } from "./stats.ts";
 
 export interface ChainSummary {
   rounds: number;
@@ -36,19 +37,15 @@ export interface SampleStats {
   per_step: StepSummary[];
 }
 
-export const summarise = (opts: SamplerOptions, rounds: number, chains: Chain[]): SampleStats => {
+export const summarise = (opts: SamplerOptions, rounds: number, chains: Chain[], counters: StepCounters[]): SampleStats => {
   const steps = opts.schedule.steps;
   const perStep: StepSummary[] = steps.map((st, k) => {
-    let verified = 0, accepted = 0, deltaSum = 0, couplingSum = 0;
-    for (const c of chains) {
-      const s = c.perStep[k];
-      verified += s.verified; accepted += s.accepted; deltaSum += s.deltaSum; couplingSum += s.couplingSum;
-    }
+    const { verified, accepted, deltaSum, couplingSum } = counters[k];
     const mean = (x: number) => (verified ? x / verified : null);
     return { step: k, t: st.t, sigma: st.sigma, verified, delta: mean(deltaSum), acceptance: mean(accepted), coupling_acceptance: mean(couplingSum) };
   });
   const verified = perStep.reduce((a, s) => a + s.verified, 0);
-  const accepted = chains.reduce((a, c) => a + c.perStep.reduce((b, s) => b + s.accepted, 0), 0);
+  const accepted = counters.reduce((a, s) => a + s.accepted, 0);
   return {
     method: opts.method,
     steps: steps.length,

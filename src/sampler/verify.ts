@@ -64,7 +64,7 @@ const record = (ctx: ChainContext, chain: Chain, window: number, tau: number): v
   const seen = ctx.opts.method === "token" ? Math.min(tau + 1, window) : window;
   const stats = ctx.core.f64(chain.buf.stats, 3 * window);
   for (let i = 0; i < seen; i++) {
-    const c = chain.perStep[chain.k + i];
+    const c = ctx.perStep[chain.k + i];
     const delta = stats[3 * i];
     c.verified++;
     c.deltaSum += delta;
