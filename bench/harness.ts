@@ -1,14 +1,13 @@
 // Shared pieces of the benchmarks: one sampler run on an embedded model, and interval arithmetic.
-import { readFileSync } from "node:fs";
 import { instantiateCore } from "../src/core/instance.ts";
+import { loadCoreModule } from "../tools/core-module.ts";
 import { embeddedDenoiser } from "../src/denoisers/embedded.ts";
 import type { GaussianMixture } from "../src/models/index.ts";
 import { buildSchedule, parseSchedulerConfig } from "../src/sampler/scheduler/index.ts";
 import { DEFAULT_DRAFT, type DraftOptions, type Method } from "../src/sampler/options.ts";
 import { runSampler } from "../src/sampler/run.ts";
 
-const NodeModule = WebAssembly.Module as unknown as new (bytes: Uint8Array) => WebAssembly.Module;
-export const coreModule = new NodeModule(readFileSync(new URL("../build/core.wasm", import.meta.url)));
+export const coreModule = loadCoreModule();
 
 export interface BenchRun {
   model: GaussianMixture;
