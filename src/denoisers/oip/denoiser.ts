@@ -1,0 +1,123 @@
+// The OIP v2 denoiser: a round's rows go to the provider in one call (or several concurrent calls of
+// at most maxRowsPerCall rows), after a one-time check of the model's metadata.
+import type { Denoiser, DenoiserBatch } from "../port.ts";
+import { rowSize, type OipModelConfig } from "./config.ts";
+import { checkMetadata, modelUrl, type WirePlan } from "./metadata.ts";
+import { runPool, splitRows } from "./pool.ts";
+import { encodeInferRequest } from "./request.ts";
+import { decodeInferResponse } from "./response.ts";
+import { abortableSleep, cryptoRandom, withRetries } from "./retry.ts";
+import { attempt, type AttemptRequest, type FetchFn, type RawAnswer } from "./transport.ts";
+import { DenoiserBadResponseError } from "../../errors.ts";
+
+/** One HTTP attempt, reported for statistics and benchmarks. */
+export interface OipCallEvent {
+  kind: "metadata" | "infer";
+  rows: number;
+  /** 0 for the first attempt of a call, n for its n-th retry. */
+  attempt: number;
+  ok: boolean;
+  error?: string;
+  bytesSent: number;
+  bytesReceived: number;
+  ms: number;
+}
+
+export interface OipDeps {
+  /** Defaults to the global fetch. */
+  fetch?: FetchFn;
+  /** Value of the secret named by config.auth.secret (read from the Worker's env by the caller). */
+  authToken?: string;
+  /** Jitter source, uniform in [0, 1); defaults to crypto.getRandomValues. */
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onCall?: (event: OipCallEvent) => void;
+}
+
+export interface OipDenoiser extends Denoiser {
+  readonly config: OipModelConfig;
+  /** Reads and checks the model metadata; the result is kept for the instance's lifetime (a failure is not). */
+  ready(signal?: AbortSignal): Promise<WirePlan>;
+}
+
+const utf8 = new TextDecoder();
+
+export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDenoiser => {
+  const fetchFn: FetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
+  const retryDeps = { random: deps.random ?? cryptoRandom, sleep: deps.sleep ?? abortableSleep };
+  const auth = authHeaders(config, deps.authToken);
+  const dim = rowSize(config);
+  const model = `model "${config.modelName}"`;
+  const call = (kind: OipCallEvent["kind"], rows: number, req: AttemptRequest, signal?: AbortSignal): Promise<RawAnswer> =>
+    withRetries(config.retry, retryDeps, req.label, async function attemptOnce(n) {
+      const started = performance.now();
+      const sent = req.body?.byteLength ?? 0;
+      try {
+        const answer = await attempt(fetchFn, req, config.timeoutMs, signal);
+        deps.onCall?.({ kind, rows, attempt: n, ok: true, bytesSent: sent, bytesReceived: answer.body.byteLength, ms: performance.now() - started });
+        return answer;
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        deps.onCall?.({ kind, rows, attempt: n, ok: false, error, bytesSent: sent, bytesReceived: 0, ms: performance.now() - started });
+        throw e;
+      }
+    }, signal);
+
+  const readMetadata = async function readMetadata(signal?: AbortSignal): Promise<WirePlan> {
+    const label = `metadata of ${model}`;
+    const answer = await call("metadata", 0, { label, url: modelUrl(config), method: "GET", headers: { ...auth } }, signal);
+    let body: unknown;
+    try {
+      body = JSON.parse(utf8.decode(answer.body));
+    } catch {
+      throw new DenoiserBadResponseError(`${label} is not JSON`);
+    }
+    return checkMetadata(config, body);
+  };
+
+  // Only a checked result is kept, never an in-flight promise: a Worker must not await I/O that another
+  // request started, so concurrent first calls each read the metadata.
+  let plan: WirePlan | undefined;
+  const ready = async function ready(signal?: AbortSignal): Promise<WirePlan> {
+    plan ??= await readMetadata(signal);
+    return plan;
+  };
+
+  const evaluate = async function evaluate(batch: DenoiserBatch, signal?: AbortSignal): Promise<Float32Array> {
+    if (batch.x.length !== batch.rows * dim || batch.timesteps.length !== batch.rows) {
+      throw new RangeError(`oip: batch of ${batch.rows} rows has ${batch.x.length} values and ${batch.timesteps.length} timesteps (dim ${dim})`);
+    }
+    const wire = await ready(signal);
+    signal?.throwIfAborted();
+    const out = new Float32Array(batch.rows * dim);
+    if (batch.rows === 0) return out;
+    const round = new AbortController();
+    const onAbort = () => round.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await runPool(splitRows(batch.rows, config.maxRowsPerCall), config.maxConcurrentCalls, round, async function inferSlice({ start, count }) {
+        const rows = { rows: count, x: batch.x.subarray(start * dim, (start + count) * dim), timesteps: batch.timesteps.subarray(start, start + count) };
+        const { body, headers } = encodeInferRequest(config, wire, rows);
+        const req: AttemptRequest = { label: `infer on ${model}`, url: `${modelUrl(config)}/infer`, method: "POST", headers: { ...headers, ...auth }, body };
+        const answer = await call("infer", count, req, round.signal);
+        out.set(decodeInferResponse(config, answer, count), start * dim);
+      });
+    } catch (e) {
+      // The model may have been redeployed with other tensors: the next round reads its metadata again.
+      if (e instanceof DenoiserBadResponseError) plan = undefined;
+      throw e;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+    return out;
+  };
+
+  return { dim, predictionType: config.predictionType, config, ready, evaluate };
+};
+
+function authHeaders(config: OipModelConfig, token: string | undefined): Record<string, string> {
+  if (!config.auth) return {};
+  // A deployment error, not a request error: the Worker lacks the secret its configuration names.
+  if (!token) throw new Error(`OIP model "${config.modelName}" needs the secret ${config.auth.secret}, which is not set`);
+  return { [config.auth.header.toLowerCase()]: config.auth.scheme ? `${config.auth.scheme} ${token}` : token };
+}

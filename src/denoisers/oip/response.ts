@@ -1,0 +1,87 @@
+// Reads the answer of POST .../infer: the configured output tensor, checked for name, dtype, shape,
+// byte count and finiteness. Every failure here is a malformed answer (502), never retried.
+import { DenoiserBadResponseError } from "../../errors.ts";
+import type { OipModelConfig, WireDtype } from "./config.ts";
+import { roundToFp16 } from "./fp16.ts";
+import type { RawAnswer } from "./transport.ts";
+import { decodeOutput, DTYPE_BYTES, firstNonFinite } from "./tensors.ts";
+
+interface OutputTensor {
+  name?: unknown;
+  datatype?: unknown;
+  shape?: unknown;
+  data?: unknown;
+  parameters?: { binary_data_size?: unknown };
+}
+
+const utf8 = new TextDecoder();
+
+/** Float32 values of the output for `rows` rows, row-major. */
+export function decodeInferResponse(config: OipModelConfig, answer: RawAnswer, rows: number): Float32Array {
+  const bad = (why: string) => new DenoiserBadResponseError(`model "${config.modelName}" answered badly: ${why}`);
+  const { json, binary } = split(answer, bad);
+  const outputs = (json as { outputs?: unknown } | null)?.outputs;
+  if (!Array.isArray(outputs)) throw bad("no outputs list");
+  const index = outputs.findIndex((o: OutputTensor) => o?.name === config.output);
+  if (index < 0) throw bad(`no output named "${config.output}"`);
+  const out = outputs[index] as OutputTensor;
+  if (out.datatype !== config.wireDtype) throw bad(`output dtype ${String(out.datatype)}, expected ${config.wireDtype}`);
+  const want = [rows, ...config.sampleShape];
+  if (!Array.isArray(out.shape) || out.shape.length !== want.length || out.shape.some((n, i) => n !== want[i])) {
+    throw bad(`output shape ${JSON.stringify(out.shape)}, expected ${JSON.stringify(want)}`);
+  }
+  const count = want.reduce((p, n) => p * n, 1);
+  const values = out.parameters?.binary_data_size !== undefined
+    ? binaryValues(outputs as OutputTensor[], index, binary, count * DTYPE_BYTES[config.wireDtype], config, bad)
+    : jsonValues(out.data, count, config.wireDtype, bad);
+  const at = firstNonFinite(values);
+  if (at >= 0) throw bad(`non-finite value ${values[at]} in row ${Math.floor(at / (count / rows))}`);
+  return values;
+}
+
+type Bad = (why: string) => DenoiserBadResponseError;
+
+// With Inference-Header-Content-Length the body is a JSON header then raw tensors; without, all JSON.
+function split(answer: RawAnswer, bad: Bad): { json: unknown; binary: Uint8Array } {
+  const n = answer.headerLength === null ? answer.body.byteLength : Number(answer.headerLength);
+  if (!Number.isInteger(n) || n <= 0 || n > answer.body.byteLength) {
+    throw bad(`Inference-Header-Content-Length ${answer.headerLength} does not fit a body of ${answer.body.byteLength} bytes`);
+  }
+  try {
+    return { json: JSON.parse(utf8.decode(answer.body.subarray(0, n))), binary: answer.body.subarray(n) };
+  } catch {
+    throw bad("header is not JSON");
+  }
+}
+
+// Binary outputs follow the header in the order they are listed; the bytes must add up exactly.
+function binaryValues(outputs: OutputTensor[], index: number, binary: Uint8Array, expected: number, config: OipModelConfig, bad: Bad): Float32Array {
+  let offset = 0;
+  let total = 0;
+  for (let i = 0; i < outputs.length; i++) {
+    const size = outputs[i]?.parameters?.binary_data_size;
+    if (size === undefined) continue;
+    if (!Number.isInteger(size) || (size as number) < 0) throw bad(`binary_data_size ${String(size)} is not a byte count`);
+    if (i < index) offset += size as number;
+    total += size as number;
+  }
+  const size = outputs[index].parameters?.binary_data_size as number;
+  if (size !== expected) throw bad(`output binary_data_size ${size}, expected ${expected} bytes`);
+  if (total !== binary.byteLength) throw bad(`binary part has ${binary.byteLength} bytes, binary_data_size adds up to ${total}`);
+  return decodeOutput(binary.subarray(offset, offset + size), config.wireDtype);
+}
+
+// The protocol allows the data array flat or nested by dimension; both are row-major.
+// FP16 values are rounded to FP16, what the tensor's datatype says they are, so both paths agree.
+function jsonValues(raw: unknown, count: number, dtype: WireDtype, bad: Bad): Float32Array {
+  if (!Array.isArray(raw)) throw bad("output has neither binary_data_size nor a data array");
+  const data: unknown[] = raw.some(Array.isArray) ? raw.flat(Infinity) : raw;
+  if (data.length !== count) throw bad(`output data has ${data.length} values, expected ${count}`);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = data[i];
+    if (typeof v !== "number") throw bad(`output data[${i}] is not a number`);
+    out[i] = v;
+  }
+  return dtype === "FP16" ? roundToFp16(out) : out;
+}

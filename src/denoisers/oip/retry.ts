@@ -1,0 +1,59 @@
+// Repeats a transient failure with capped, jittered exponential backoff; anything else ends at once.
+import { DenoiserTimeoutError } from "../../errors.ts";
+import type { OipRetryPolicy } from "./config.ts";
+import { TransientFailure } from "./transport.ts";
+
+export interface RetryDeps {
+  /** Uniform in [0, 1): the jitter source (injected in tests, so delays are reproducible). */
+  random: () => number;
+  /** Waits ms, rejecting with the signal's reason when it aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Delay before retry n (0-based): uniform in [cap/2, cap), cap = min(max, base * 2^n) ("equal jitter"). */
+export const backoffMs = (policy: OipRetryPolicy, n: number, u: number): number => {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
+  return cap / 2 + (cap / 2) * u;
+};
+
+/**
+ * Runs `once(attemptIndex)` until it succeeds, throws a non-transient error, or 1 + maxRetries attempts
+ * have failed transiently; the last case is a DenoiserTimeoutError (504) naming the last cause.
+ */
+export async function withRetries<T>(
+  policy: OipRetryPolicy,
+  deps: RetryDeps,
+  what: string,
+  once: (attemptIndex: number) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await once(n);
+    } catch (e) {
+      if (!(e instanceof TransientFailure)) throw e;
+      if (n >= policy.maxRetries) {
+        throw new DenoiserTimeoutError(`${what}: no usable answer after ${n + 1} attempt${n ? "s" : ""} (last: ${e.message})`, { cause: e });
+      }
+      await deps.sleep(backoffMs(policy, n, deps.random()), signal);
+    }
+  }
+}
+
+/** setTimeout as a promise that gives up early when `signal` aborts. */
+export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** Uniform [0, 1) from the platform's CSPRNG: decorrelates isolates retrying the same provider. */
+export const cryptoRandom = (): number => crypto.getRandomValues(new Uint32Array(1))[0] / 4294967296;
