@@ -1,30 +1,6 @@
-// Shared pieces of the benchmarks: one sampler run on an embedded model, and interval arithmetic.
-import { instantiateCore } from "../src/core/instance.ts";
-import { loadCoreModule } from "../tools/core-module.ts";
-import { embeddedDenoiser } from "../src/denoisers/embedded.ts";
-import type { GaussianMixture } from "../src/models/index.ts";
-import { buildSchedule, parseSchedulerConfig } from "../src/sampler/scheduler/index.ts";
-import { DEFAULT_DRAFT, type DraftOptions, type Method } from "../src/sampler/options.ts";
-import { runSampler } from "../src/sampler/run.ts";
-
-export const coreModule = loadCoreModule();
-
-export interface BenchRun {
-  model: GaussianMixture;
-  steps: number;
-  method: Method;
-  draft?: Partial<DraftOptions>;
-  chains: number;
-  seed: number;
-}
-
-export const runEmbedded = async (r: BenchRun) => {
-  const core = instantiateCore(coreModule);
-  const schedule = buildSchedule(parseSchedulerConfig({ clip_sample: false }), r.steps);
-  return runSampler(core, embeddedDenoiser(core, r.model), {
-    method: r.method, draft: { ...DEFAULT_DRAFT, ...r.draft }, schedule, numChains: r.chains, seed: r.seed,
-  });
-};
+// Shared pieces of the benchmarks: one sampler run on an embedded model (the tests' own fixture, so a
+// benchmark measures exactly what the exactness tests check), and interval arithmetic.
+export { sample as runEmbedded, type RunSpec as BenchRun } from "../test/sampler/fixtures.ts";
 
 /** Mean and 95% normal-approximation half-width of the mean. */
 export const meanCI = (xs: number[]): { mean: number; half: number } => {

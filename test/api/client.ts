@@ -1,5 +1,6 @@
 // Small helpers for driving the Worker under Miniflare in the API tests.
 import type { Miniflare } from "miniflare";
+import type { SampleStats } from "../../src/sampler/summary.ts";
 
 export const ORIGIN = "http://worker.test";
 
@@ -21,16 +22,7 @@ export interface ErrorBody {
 export interface SampleBody {
   samples: { shape: number[]; dtype: string; data: number[] };
   seed: number;
-  stats: {
-    method: string;
-    steps: number;
-    rounds: number;
-    target_rows: number;
-    speedup: number;
-    acceptance: number | null;
-    chains: Array<{ rounds: number; rows: number; committed: number; accepted: number; committed_per_round: number }>;
-    per_step: Array<{ step: number; t: number; sigma: number; verified: number; delta: number | null; acceptance: number | null }>;
-  };
+  stats: SampleStats;
   timing: { total_ms: number; denoiser_ms: number; core_ms: number };
 }
 

@@ -10,6 +10,7 @@ import { residualRef, residualRejection } from "../helpers/residual-ref.ts";
 import { residualApply, residualCoord, residualCut, residualLogMass, residualOffset } from "../../src/core/residual.ts";
 import { DenoiserBadResponseError } from "../../src/errors.ts";
 import type { Core } from "../../src/core/instance.ts";
+import { laneSum, putF32 } from "../helpers/lanes.ts";
 
 const ALPHA = 0.001 / 36;
 const DELTAS = [1e-6, 0.05, 0.5, 2, 8, 30];
@@ -70,15 +71,7 @@ test("residualCoord and residualOffset describe the same point; degenerate input
     assert.ok(Number.isFinite(residualCoord(core, delta, lw, u)), `delta=${delta} lw=${lw} u=${u}`);
 });
 
-const put = (core: Core, v: ArrayLike<number>) => { const p = core.allocF32(v.length); core.f32(p, v.length).set(v); return p; };
-const laneSum = (n: number, term: (i: number) => number) => {
-  const a = [0, 0, 0, 0];
-  let i = 0;
-  for (; i + 4 <= n; i += 4) for (let l = 0; l < 4; l++) a[l] += term(i + l);
-  let s = (a[0] + a[2]) + (a[1] + a[3]);
-  for (; i < n; i++) s += term(i);
-  return s;
-};
+
 
 test("residualApply: SIMD equals the scalar reference bit for bit; z_perp is orthogonal to e", () => {
   const core = newCore(), rng = seededRng(5), sigma = 0.4, v = 0.8;
@@ -86,7 +79,7 @@ test("residualApply: SIMD equals the scalar reference bit for bit; z_perp is ort
     const t = Float32Array.from({ length: n }, () => rng.normal()), d = Float32Array.from({ length: n }, () => rng.normal());
     const z = Float32Array.from({ length: n }, () => rng.normal()), out = core.allocF32(n);
     const norm = Math.sqrt(laneSum(n, (i) => (t[i] - d[i]) ** 2)), delta = n ? norm / sigma : 1;
-    residualApply(core, out, put(core, t), put(core, d), put(core, z), sigma, delta, v, n);
+    residualApply(core, out, putF32(core, t), putF32(core, d), putF32(core, z), sigma, delta, v, n);
     const p = laneSum(n, (i) => (t[i] - d[i]) * z[i]) / (sigma * delta), k = (v - p) / delta;
     const want = Float32Array.from(t, (ti, i) => (ti + sigma * z[i]) + k * (ti - d[i]));
     assert.deepEqual(core.f32(out, n), want, `n=${n}`);
@@ -100,7 +93,7 @@ test("residualApply: SIMD equals the scalar reference bit for bit; z_perp is ort
 
 test("residualApply edge cases: plain target draw when delta = 0 or +inf; NaN target throws, out untouched", () => {
   const core = newCore(), n = 5, sigma = 0.5, out = core.allocF32(n);
-  const t = put(core, [1, 2, 3, 4, 5]), z = put(core, [0.5, -0.5, 1, -1, 0]), bad = put(core, [1, NaN, 3, 4, 5]);
+  const t = putF32(core, [1, 2, 3, 4, 5]), z = putF32(core, [0.5, -0.5, 1, -1, 0]), bad = putF32(core, [1, NaN, 3, 4, 5]);
   for (const delta of [0, Infinity]) {
     residualApply(core, out, t, bad, z, sigma, delta, 0.3, n);
     assert.deepEqual([...core.f32(out, n)], [1.25, 1.75, 3.5, 3.5, 5]);
@@ -108,6 +101,6 @@ test("residualApply edge cases: plain target draw when delta = 0 or +inf; NaN ta
   core.f32(out, n).fill(9);
   assert.throws(() => residualApply(core, out, bad, t, z, sigma, Infinity, 0, n), DenoiserBadResponseError);
   assert.deepEqual([...core.f32(out, n)], [9, 9, 9, 9, 9]);
-  residualApply(core, out, t, put(core, [1, 2, 3, 4, -5]), z, sigma, 1e6 / sigma, residualCoord(core, 1e6 / sigma, 0, 0.4), n);
+  residualApply(core, out, t, putF32(core, [1, 2, 3, 4, -5]), z, sigma, 1e6 / sigma, residualCoord(core, 1e6 / sigma, 0, 0.4), n);
   assert.ok(core.f32(out, n).every(Number.isFinite));
 });

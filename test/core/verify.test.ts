@@ -9,6 +9,7 @@ import { readStepStats, reflect, StatFlag, stepStats, tokenAccepts } from "../..
 import { couplingAcceptance } from "../../src/core/special.ts";
 import { DenoiserBadResponseError } from "../../src/errors.ts";
 import type { Core } from "../../src/core/instance.ts";
+import { laneSum } from "../helpers/lanes.ts";
 
 const ALPHA = 1.6e-4;
 const LENGTHS = [0, 1, 3, 4, 5, 17, 1027];
@@ -17,15 +18,6 @@ const raw = (core: Core) => core.raw as unknown as { tokenAccept(u: number, logR
 const put = (core: Core, v: ArrayLike<number>) => { const p = core.allocF32(v.length); core.f32(p, v.length).set(v); return p; };
 const normals = (rng: Rng, n: number, scale = 1) => Float32Array.from({ length: n }, () => scale * rng.normal());
 
-// The kernels' reduction order: lanes {0, 2} and {1, 3} of each block of 4, then the scalar tail.
-const laneSum = (n: number, term: (i: number) => number) => {
-  const a = [0, 0, 0, 0];
-  let i = 0;
-  for (; i + 4 <= n; i += 4) for (let l = 0; l < 4; l++) a[l] += term(i + l);
-  let s = (a[0] + a[2]) + (a[1] + a[3]);
-  for (; i < n; i++) s += term(i);
-  return s;
-};
 
 test("stepStats: SIMD equals the scalar reference bit for bit, all lengths", () => {
   const core = newCore(), rng = seededRng(11), stats = core.allocF64(3);

@@ -1,16 +1,11 @@
 // The stats summary the CLI prints, from a JSON answer's stats or the X-Stats header.
+import type { SampleStats } from "../../src/sampler/summary.ts";
 
-export interface StatsSummary {
-  method: string;
-  steps: number;
-  rounds: number;
-  target_rows: number;
-  speedup: number;
-  acceptance: number | null;
+export type StatsSummary = Pick<SampleStats, "method" | "steps" | "rounds" | "target_rows" | "speedup" | "acceptance"> & {
   total_ms: number;
   denoiser_ms: number;
   core_ms: number;
-}
+};
 
 const pct = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
