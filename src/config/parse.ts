@@ -17,6 +17,7 @@ const DraftDefaults = z.strictObject({
   freeze: z.enum(["eps", "x0"]).optional(),
   bonus: z.boolean().optional(),
   adaptive: z.boolean().optional(),
+  extrapolate: z.boolean().optional(),
 });
 
 const Entry = z.strictObject({

@@ -6,8 +6,10 @@ export interface ChainBuffers {
   window: number;
   /** Committed state. */
   x: number;
-  /** Frozen denoiser quantity (eps or x0) of the Free Drafter. */
+  /** Frozen denoiser quantity (eps or x0) of the Free Drafter; the one before it, and an extrapolation. */
   frozen: number;
+  frozenBefore: number;
+  extrapolated: number;
   /** Scratch for x0_hat, eps_hat and the residual's fresh Gaussian. */
   x0: number;
   eps: number;
@@ -27,7 +29,7 @@ export interface ChainBuffers {
 }
 
 /** Float32 values one chain needs resident (for request size limits). */
-export const chainFloats = (dim: number, window: number): number => dim * (5 + 5 * (window + 1));
+export const chainFloats = (dim: number, window: number): number => dim * (7 + 5 * (window + 1));
 
 export const allocChainBuffers = (core: Core, dim: number, window: number): ChainBuffers => {
   const rows = window + 1;
@@ -36,6 +38,8 @@ export const allocChainBuffers = (core: Core, dim: number, window: number): Chai
     window,
     x: core.allocF32(dim),
     frozen: core.allocF32(dim),
+    frozenBefore: core.allocF32(dim),
+    extrapolated: core.allocF32(dim),
     x0: core.allocF32(dim),
     eps: core.allocF32(dim),
     zeta: core.allocF32(dim),

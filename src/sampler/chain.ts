@@ -13,6 +13,7 @@ import { writeEps, writeMean, writeX0 } from "./means.ts";
 import { draftWindow } from "./draft.ts";
 import { verifyWindow } from "./verify.ts";
 import { chooseWindow, newPositionAcceptance, type PositionAcceptance } from "./adaptive.ts";
+import { rememberFrozen } from "./extrapolate.ts";
 
 export interface Chain {
   /** Global chain index (the RNG's c3 word). */
@@ -22,6 +23,9 @@ export interface Chain {
   k: number;
   frozenValid: boolean;
   frozenAtCurrent: boolean;
+  /** Timesteps of the frozen value and of the one before it (-1: none yet). */
+  frozenT: number;
+  frozenBeforeT: number;
   plan: Plan | null;
   /** Acceptance by window position, for adaptive windows. */
   positions: PositionAcceptance;
@@ -43,7 +47,7 @@ export interface ChainContext {
 export const newChain = (ctx: ChainContext, id: number): Chain => {
   const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window);
   fillNormal(ctx.core, buf.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
-  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
+  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, frozenT: -1, frozenBeforeT: -1, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
   return chain;
 };
 
@@ -108,6 +112,8 @@ export const setFrozen = (ctx: ChainContext, chain: Chain, y: number, p: number,
   const { core, sched, dim } = ctx;
   const out = row(chain.buf.out, p, dim);
   const type = sched.predictionType;
+  rememberFrozen(ctx, chain);
+  chain.frozenT = sched.steps[k].t;
   if (ctx.opts.draft.freeze === "eps") writeEps(core, chain.buf.frozen, y, out, type, sched.steps[k], dim);
   else writeX0(core, sched, chain.buf.frozen, y, out, type, sched.steps[k], dim);
   chain.frozenValid = true;

@@ -6,6 +6,7 @@ import { Purpose, streamOf } from "./randomness.ts";
 import { fillNormal } from "../core/random.ts";
 import { affine2, copy } from "../core/vector.ts";
 import { writeMean } from "./means.ts";
+import { draftQuantity } from "./extrapolate.ts";
 
 export const draftWindow = (ctx: ChainContext, chain: Chain, window: number): void => {
   const { core, sched, dim } = ctx;
@@ -18,7 +19,7 @@ export const draftWindow = (ctx: ChainContext, chain: Chain, window: number): vo
     const step = sched.steps[chain.k + i - 1];
     const muD = row(b.muD, i - 1, dim);
     const xi = row(b.xi, i - 1, dim);
-    writeMean(core, sched, scratch, muD, row(b.ys, i - 1, dim), b.frozen, frozenType, step);
+    writeMean(core, sched, scratch, muD, row(b.ys, i - 1, dim), draftQuantity(ctx, chain, step.t), frozenType, step);
     fillNormal(core, xi, streamOf(ctx.key, Purpose.draft, i, chain.counters.rounds, chain.id), 0, dim);
     affine2(core, row(b.ys, i, dim), 1, muD, step.sigma, xi, dim);
   }

@@ -15,6 +15,8 @@ export interface DraftOptions {
   bonus: boolean;
   /** Choose each round's L (up to `window`) from the chain's past acceptance by position. */
   adaptive: boolean;
+  /** Extrapolate the frozen quantity linearly in t through its last two values (experimental). */
+  extrapolate: boolean;
 }
 
 export interface SamplerOptions {
@@ -31,4 +33,4 @@ export interface SamplerOptions {
 export const MAX_WINDOW = 32;
 
 // Measured by bench/rounds.ts: x0 freeze beats eps far in high dimension; L = 16 beats 8 on every built-in.
-export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 16, freeze: "x0", bonus: true, adaptive: false };
+export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 16, freeze: "x0", bonus: true, adaptive: false, extrapolate: false };

@@ -46,7 +46,7 @@ test("GET /v1/models lists built-ins and configured models with shape, provider,
   assert.equal(glyphs.provider, "embedded");
   assert.equal(glyphs.scheduler.num_train_timesteps, 1000);
   const fast = models.find((m) => m.id === "ring-fast")!;
-  assert.deepEqual(fast.defaults, { steps: 12, method: "token", draft: { type: "free", window: 3, freeze: "x0", bonus: true, adaptive: false } });
+  assert.deepEqual(fast.defaults, { steps: 12, method: "token", draft: { type: "free", window: 3, freeze: "x0", bonus: true, adaptive: false, extrapolate: false } });
 });
 
 test("a configured model's defaults apply to fields the request leaves out", async () => {

@@ -1,7 +1,7 @@
 // Whole-chain exactness (ALGORITHMS.md section 7): every speculative arm against the sequential
 // sampler of the same model and schedule, two-sample KS on 4 fixed projections and the norm |x|
 // (Bonferroni over the 5). False-failure rate: each arm fails with probability <= ARM_ALPHA = 1e-4
-// when exact; over the 52 arms of this file the family-wise rate is <= 52 * 1e-4 = 0.52%. Seeds are
+// when exact; over the 56 arms of this file the family-wise rate is <= 56 * 1e-4 = 0.56%. Seeds are
 // fixed, so a run is deterministic: the rate is that of a randomly chosen seed.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -42,9 +42,10 @@ for (const { name, model, chains } of cases) {
       for (const bonus of [false, true]) arms.push({ method, draft: { type: "free", window: 8, bonus, freeze: "eps" } });
       arms.push({ method, draft: { type: "free", window: 8, bonus: true, freeze: "x0", adaptive: true } });
       arms.push({ method, draft: { ...DEFAULT_DRAFT } });
+      arms.push({ method, draft: { type: "free", window: 8, bonus: true, freeze: "x0", extrapolate: true } });
     }
     arms.forEach(({ method, draft }, i) => {
-      const arm = `${method} ${draft.type} freeze=${draft.freeze} L=${draft.window}${draft.bonus ? " +bonus" : ""}${draft.adaptive ? " adaptive" : ""}`;
+      const arm = `${method} ${draft.type} freeze=${draft.freeze} L=${draft.window}${draft.bonus ? " +bonus" : ""}${draft.adaptive ? " adaptive" : ""}${draft.extrapolate ? " extrapolate" : ""}`;
       test(arm, async () => {
         const run = await sample({ model: m, steps: STEPS, method, draft, chains, seed: 1000 + i });
         const p = projectedP(run.samples, reference, m.dim);

@@ -23,6 +23,7 @@ export const DraftSchema = z
     freeze: z.enum(["eps", "x0"]).optional().openapi({ description: "denoiser quantity the draft holds fixed" }),
     bonus: z.boolean().optional().openapi({ description: "evaluate the last drafted state too, for one more step when all drafts pass" }),
     adaptive: z.boolean().optional().openapi({ description: "choose each round's window (up to `window`) from the chain's past acceptance" }),
+    extrapolate: z.boolean().optional().openapi({ description: "experimental: extrapolate the frozen eps or x0 linearly in t through its last two values (measured slower on the built-ins)" }),
   })
   .openapi("Draft");
 

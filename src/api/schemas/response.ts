@@ -70,7 +70,7 @@ export const ModelInfoSchema = z
     defaults: z.object({
       steps: z.int(),
       method: z.enum(["sequential", "token", "block"]),
-      draft: z.object({ type: z.string(), window: z.int(), freeze: z.string(), bonus: z.boolean(), adaptive: z.boolean() }),
+      draft: z.object({ type: z.string(), window: z.int(), freeze: z.string(), bonus: z.boolean(), adaptive: z.boolean(), extrapolate: z.boolean() }),
     }),
   })
   .openapi("Model");
