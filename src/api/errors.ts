@@ -19,6 +19,11 @@ const HTTP_CODE: Record<number, string> = {
   415: "unsupported_media_type",
 };
 
+// Hono's own texts for these say what is wrong but not what to send instead.
+const HTTP_HINT: Record<number, string> = {
+  415: "Unsupported Media Type: send the request body as JSON with content-type: application/json",
+};
+
 export interface ErrorAnswer {
   status: number;
   body: { error: { code: string; message: string; field?: string } };
@@ -32,7 +37,7 @@ export const errorAnswer = (err: unknown): ErrorAnswer => {
   }
   if (err instanceof HTTPException && err.status < 500) {
     const headers = err.status === 401 ? { "www-authenticate": 'Bearer realm="samples"' } : undefined;
-    return { status: err.status, body: { error: { code: HTTP_CODE[err.status] ?? "bad_request", message: err.message } }, headers };
+    return { status: err.status, body: { error: { code: HTTP_CODE[err.status] ?? "bad_request", message: HTTP_HINT[err.status] ?? err.message } }, headers };
   }
   console.error("unhandled error", err);
   return { status: 500, body: { error: { code: "internal_error", message: "internal error" } } };

@@ -1,5 +1,6 @@
 // What one sampling request asks of the sampler, with the defaults the API documents.
 import type { Schedule } from "./scheduler/types.ts";
+import { InvalidRequestError } from "../errors.ts";
 
 export type Method = "sequential" | "token" | "block";
 export type DraftType = "free" | "frozen-target";
@@ -31,6 +32,14 @@ export interface SamplerOptions {
 }
 
 export const MAX_WINDOW = 32;
+
+/** Refuses options the sampler cannot honour, naming the request field (the API validates first too). */
+export const checkSamplerOptions = (o: SamplerOptions): void => {
+  const w = o.draft.window;
+  if (!(Number.isInteger(w) && w >= 1 && w <= MAX_WINDOW)) throw new InvalidRequestError("draft.window", `window must be an integer in 1..${MAX_WINDOW}, got ${w}`);
+  if (!(Number.isInteger(o.numChains) && o.numChains >= 1)) throw new InvalidRequestError("num_samples", `num_samples must be a positive integer, got ${o.numChains}`);
+  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed < 2 ** 53)) throw new InvalidRequestError("seed", `seed must be an integer in [0, 2^53), got ${o.seed}`);
+};
 
 // Measured by bench/rounds.ts: x0 freeze beats eps far in high dimension; L = 16 beats 8 on every built-in.
 export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 16, freeze: "x0", bonus: true, adaptive: false, extrapolate: false };

@@ -3,7 +3,7 @@
 import type { Core } from "../core/instance.ts";
 import type { Denoiser } from "../denoisers/port.ts";
 import { DenoiserBadResponseError } from "../errors.ts";
-import type { SamplerOptions } from "./options.ts";
+import { checkSamplerOptions, type SamplerOptions } from "./options.ts";
 import { seedKey } from "./randomness.ts";
 import { commit, isDone, newChain, prepare, writeRows, type Chain, type ChainContext } from "./chain.ts";
 import { summarise, type SampleStats } from "./summary.ts";
@@ -30,6 +30,7 @@ export interface SampleRun {
 }
 
 export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOptions, hooks: RunHooks = {}): Promise<SampleRun> => {
+  checkSamplerOptions(opts);
   const started = performance.now();
   const dim = denoiser.dim;
   const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length) };

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { planNext, planRows, stochasticRun } from "../../src/sampler/plan.ts";
 import { chooseWindow, newPositionAcceptance, observeWindow } from "../../src/sampler/adaptive.ts";
-import { DEFAULT_DRAFT, type SamplerOptions } from "../../src/sampler/options.ts";
+import { checkSamplerOptions, DEFAULT_DRAFT, type SamplerOptions } from "../../src/sampler/options.ts";
 import { schedule } from "./fixtures.ts";
 
 const sched = schedule(10);
@@ -47,4 +47,13 @@ test("adaptive window: grows while later positions are likely reached, shrinks a
   assert.equal(chooseWindow(acc, 8), 3);
   for (let r = 0; r < 40; r++) observeWindow(acc, 8, 8);
   assert.equal(chooseWindow(acc, 8), 8);
+});
+
+test("the sampler refuses options it cannot honour, naming the field", () => {
+  const base = opts();
+  assert.throws(() => checkSamplerOptions({ ...base, draft: { ...base.draft, window: 33 } }), { field: "draft.window" });
+  assert.throws(() => checkSamplerOptions({ ...base, draft: { ...base.draft, window: 0 } }), { field: "draft.window" });
+  assert.throws(() => checkSamplerOptions({ ...base, numChains: 0 }), { field: "num_samples" });
+  assert.throws(() => checkSamplerOptions({ ...base, seed: -1 }), { field: "seed" });
+  assert.doesNotThrow(() => checkSamplerOptions(base));
 });
