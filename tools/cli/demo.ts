@@ -1,7 +1,9 @@
 // `npm run demo`: starts the Worker locally (wrangler dev), samples glyphs to samples.png, stops it.
-// One command from a fresh `npm ci` to an image.
+// One command from a fresh `npm ci` to an image. With `--model digits` (`npm run demo:digits`) it also
+// starts the reference provider serving models/digits/model.onnx on the port wrangler.toml names.
 import { spawn } from "node:child_process";
-import { parseSampleArgs } from "./args.ts";
+import { parseSampleArgs, type SampleArgs } from "./args.ts";
+import { startProviderFor, type LocalProvider } from "./demo-provider.ts";
 import { sample } from "./sample.ts";
 
 const PORT = Number(process.env.DEMO_PORT ?? 8787);
@@ -26,6 +28,18 @@ const waitForHealth = async (exited: () => boolean): Promise<void> => {
 };
 
 const main = async () => {
+  const extra = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
+  let args: SampleArgs;
+  let provider: LocalProvider | undefined;
+  try {
+    args = parseSampleArgs(["--url", url, ...extra]);
+    provider = await startProviderFor(String(args.body.model));
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  if (provider) console.log(`reference provider serving ${args.body.model} on ${provider.url}`);
   console.log(`starting the Worker on ${url} (wrangler dev) ...`);
   const server = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(PORT), "--show-interactive-dev-session=false"], {
     env,
@@ -36,14 +50,13 @@ const main = async () => {
   server.on("exit", () => (exited = true));
   try {
     await waitForHealth(() => exited);
-    const extra = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
-    const args = parseSampleArgs(["--url", url, ...extra]);
     console.log(await sample(args));
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
     process.exitCode = 1;
   } finally {
     if (server.pid) await stopGroup(server.pid);
+    await provider?.close();
   }
 };
 
