@@ -8,6 +8,9 @@ import { imageLayout } from "./model.ts";
 import type { SamplePlan } from "./plan.ts";
 import { sseResponse } from "./sse.ts";
 
+// Round events carry an x0 preview only for small requests: it is sent once per round.
+export const PREVIEW_MAX_VALUES = 4096;
+
 export interface RunDeps {
   coreModule: WebAssembly.Module;
   providers: RemoteProviders;
@@ -24,7 +27,8 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
   const seed = plan.options.seed;
   if (plan.stream) {
     return sseResponse(async function streamRounds(send, signal) {
-      const run = await runSampler(core, yielding(denoiser), plan.options, { signal, onRound: (e) => send("round", e) });
+      const preview = plan.options.numChains * denoiser.dim <= PREVIEW_MAX_VALUES;
+      const run = await runSampler(core, yielding(denoiser), plan.options, { signal, preview, onRound: (e) => send("round", e) });
       send("result", jsonBody({ run, seed, shape }));
     }, deps.signal);
   }

@@ -10,6 +10,8 @@ export interface ChainBuffers {
   frozen: number;
   frozenBefore: number;
   extrapolated: number;
+  /** x0_hat of the latest target evaluation, for previews (0 when not kept). */
+  previewX0: number;
   /** Scratch for x0_hat, eps_hat and the residual's fresh Gaussian. */
   x0: number;
   eps: number;
@@ -31,7 +33,7 @@ export interface ChainBuffers {
 /** Float32 values one chain needs resident (for request size limits). */
 export const chainFloats = (dim: number, window: number): number => dim * (7 + 5 * (window + 1));
 
-export const allocChainBuffers = (core: Core, dim: number, window: number): ChainBuffers => {
+export const allocChainBuffers = (core: Core, dim: number, window: number, preview = false): ChainBuffers => {
   const rows = window + 1;
   return {
     dim,
@@ -40,6 +42,7 @@ export const allocChainBuffers = (core: Core, dim: number, window: number): Chai
     frozen: core.allocF32(dim),
     frozenBefore: core.allocF32(dim),
     extrapolated: core.allocF32(dim),
+    previewX0: preview ? core.allocF32(dim) : 0,
     x0: core.allocF32(dim),
     eps: core.allocF32(dim),
     zeta: core.allocF32(dim),

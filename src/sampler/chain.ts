@@ -41,11 +41,13 @@ export interface ChainContext {
   dim: number;
   /** Per schedule step, summed over the request's chains (per-chain copies would cost chains x steps). */
   perStep: StepCounters[];
+  /** Keep buf.previewX0 up to date for round events. */
+  preview: boolean;
 }
 
 /** Allocates a chain and draws x_N ~ N(0, I). */
 export const newChain = (ctx: ChainContext, id: number): Chain => {
-  const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window);
+  const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window, ctx.preview);
   fillNormal(ctx.core, buf.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
   const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, frozenT: -1, frozenBeforeT: -1, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
   return chain;
@@ -113,6 +115,7 @@ export const setFrozen = (ctx: ChainContext, chain: Chain, y: number, p: number,
   const out = row(chain.buf.out, p, dim);
   const type = sched.predictionType;
   rememberFrozen(ctx, chain);
+  if (ctx.preview) writeX0(core, sched, chain.buf.previewX0, y, out, type, sched.steps[k], dim);
   chain.frozenT = sched.steps[k].t;
   if (ctx.opts.draft.freeze === "eps") writeEps(core, chain.buf.frozen, y, out, type, sched.steps[k], dim);
   else writeX0(core, sched, chain.buf.frozen, y, out, type, sched.steps[k], dim);

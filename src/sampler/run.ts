@@ -15,11 +15,15 @@ export interface RoundEvent {
   committed: number[];
   /** Drafts accepted over drafts verified so far, all chains. */
   acceptance: number;
+  /** With hooks.preview: per chain, x0_hat from its latest target evaluation (row-major, chains x dim). */
+  x0?: number[][];
 }
 
 export interface RunHooks {
   signal?: AbortSignal;
   onRound?: (event: RoundEvent) => void;
+  /** Keep an x0 preview per chain and put it in each round event (costs one more buffer per chain). */
+  preview?: boolean;
 }
 
 export interface SampleRun {
@@ -33,7 +37,7 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   checkSamplerOptions(opts);
   const started = performance.now();
   const dim = denoiser.dim;
-  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length) };
+  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length), preview: hooks.preview === true };
   const first = opts.firstChain ?? 0;
   const chains: Chain[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, first + c));
   let active = chains.filter((c) => !isDone(ctx, c));
@@ -59,7 +63,11 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
       offset += counts[i];
     });
     rounds++;
-    hooks.onRound?.(roundEvent(rounds, chains, ctx.perStep));
+    if (hooks.onRound) {
+      const event = roundEvent(rounds, chains, ctx.perStep);
+      if (ctx.preview) event.x0 = chains.map((c) => Array.from(core.f32(c.buf.previewX0, dim)));
+      hooks.onRound(event);
+    }
     active = active.filter((c) => !isDone(ctx, c));
   }
   const samples = new Float32Array(chains.length * dim);

@@ -43,6 +43,24 @@ test("stream: round events in order, then one result equal to the non-streamed a
   assert.equal(result.seed, 9);
 });
 
+test("stream: small requests carry an x0 preview per chain; the last one is the final sample", async () => {
+  const all = await events(await postSamples(mf, { ...request, stream: true }));
+  const rounds = all.slice(0, -1).map((ev) => ev.data as { x0?: number[][] });
+  for (const r of rounds) {
+    assert.equal(r.x0?.length, 2);
+    for (const x0 of r.x0!) assert.ok(x0.length === 2 && x0.every(Number.isFinite));
+  }
+  // The last DDPM step is deterministic with mean = x0_hat, so the final preview is the sample itself.
+  const result = all.at(-1)!.data as SampleBody;
+  assert.deepEqual(rounds.at(-1)!.x0!.flat(), result.samples.data);
+});
+
+test("stream: large requests send no preview", async () => {
+  const all = await events(await postSamples(mf, { model: "glyphs", num_samples: 17, steps: 4, stream: true, seed: 1 }));
+  assert.equal((all[0].data as { x0?: unknown }).x0, undefined);
+  assert.equal(all.at(-1)!.event, "result");
+});
+
 test("stream: Accept: text/event-stream asks for the same stream", async () => {
   const res = await postSamples(mf, request, { accept: "text/event-stream" });
   const all = await events(res);
