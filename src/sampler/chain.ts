@@ -49,8 +49,7 @@ export interface ChainContext {
 export const newChain = (ctx: ChainContext, id: number): Chain => {
   const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window, ctx.preview);
   fillNormal(ctx.core, buf.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
-  const chain: Chain = { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, frozenT: -1, frozenBeforeT: -1, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
-  return chain;
+  return { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, frozenT: -1, frozenBeforeT: -1, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
 };
 
 export const isDone = (ctx: ChainContext, chain: Chain): boolean => chain.k >= ctx.sched.steps.length;
