@@ -1,6 +1,5 @@
-// Domain errors: thrown by domain code, mapped to HTTP statuses in one place (app.onError).
-// Intended mapping: invalid_request 400/422, limit_exceeded 413, denoiser_timeout 504,
-// denoiser_bad_response 502. Messages are safe to show to the client.
+// Domain errors: thrown by domain code, mapped to HTTP statuses in one place (src/api/errors.ts,
+// used by app.onError). Messages are safe to show to the client.
 
 export type DomainErrorCode =
   | "invalid_request"

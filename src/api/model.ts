@@ -1,6 +1,6 @@
 // Resolves a request's `model` to what sampling needs: a configured entry or an inline mixture.
 import type { ModelCatalog, ModelConfig, ModelDefaults, Provider } from "../config/index.ts";
-import { ANALYTIC_SCHEDULER } from "../config/index.ts";
+import { ANALYTIC_SCHEDULER, BUILTIN_DEFAULTS } from "../config/index.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { builtinModel, validateMixture, type GaussianMixture } from "../models/index.ts";
 import type { ImageLayout } from "./encode/png.ts";
@@ -23,8 +23,7 @@ export interface ResolvedModel {
 export const resolveModel = (spec: SampleRequest["model"], catalog: ModelCatalog): ResolvedModel => {
   if (typeof spec !== "string") {
     const mixture = validateMixture(spec, "model");
-    const defaults = catalog.models[0].defaults; // the built-ins' defaults
-    return { id: "inline", provider: "embedded", shape: mixture.shape, dim: mixture.dim, scheduler: ANALYTIC_SCHEDULER, defaults, mixture };
+    return { id: "inline", provider: "embedded", shape: mixture.shape, dim: mixture.dim, scheduler: ANALYTIC_SCHEDULER, defaults: BUILTIN_DEFAULTS, mixture };
   }
   const config = catalog.find(spec);
   if (!config) {

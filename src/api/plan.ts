@@ -2,7 +2,9 @@
 // (model, steps against the schedule, output against the model's shape) and the size limits.
 import type { ModelCatalog } from "../config/index.ts";
 import { InvalidRequestError } from "../errors.ts";
+import { componentCount } from "../models/index.ts";
 import type { SamplerOptions } from "../sampler/options.ts";
+import type { ImageLayout } from "./encode/index.ts";
 import { checkLimits } from "./limits.ts";
 import { imageLayout, resolveModel, type ResolvedModel } from "./model.ts";
 import { scheduleFor } from "./schedule.ts";
@@ -13,6 +15,8 @@ export interface SamplePlan {
   model: ResolvedModel;
   options: SamplerOptions;
   output: OutputFormat;
+  /** The model's image layout, or null when its shape is not an image. */
+  image: ImageLayout | null;
   stream: boolean;
 }
 
@@ -23,7 +27,8 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
   if (stream && req.output !== "json") {
     throw new InvalidRequestError("stream", `streaming answers JSON events; output "${req.output}" cannot be streamed`);
   }
-  if (req.output === "png" && !imageLayout(model.shape)) {
+  const image = imageLayout(model.shape);
+  if (req.output === "png" && !image) {
     throw new InvalidRequestError("output", `model "${model.id}" has shape [${model.shape.join(", ")}], not an image ([H, W] or [1|3, H, W])`);
   }
   const steps = req.steps ?? model.defaults.steps;
@@ -35,8 +40,8 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
     dim: model.dim,
     steps,
     window: method === "sequential" ? 1 : draft.window,
-    components: model.mixture ? model.mixture.weights.length : 0,
+    components: model.mixture ? componentCount(model.mixture) : 0,
   });
   const options: SamplerOptions = { method, draft, schedule, numChains: req.num_samples, seed: resolveSeed(req.seed) };
-  return { model, options, output: req.output, stream };
+  return { model, options, output: req.output, image, stream };
 };

@@ -4,7 +4,6 @@ import { instantiateCore } from "../core/instance.ts";
 import { runSampler } from "../sampler/run.ts";
 import { denoiserFor, yielding, type RemoteProviders } from "./denoiser.ts";
 import { answerResponse, jsonBody } from "./encode/index.ts";
-import { imageLayout } from "./model.ts";
 import type { SamplePlan } from "./plan.ts";
 import { sseResponse } from "./sse.ts";
 
@@ -33,5 +32,5 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
     }, deps.signal);
   }
   const run = await runSampler(core, denoiser, plan.options, { signal: deps.signal });
-  return answerResponse({ run, seed, shape }, plan.output, imageLayout(plan.model.shape));
+  return answerResponse({ run, seed, shape }, plan.output, plan.image);
 };

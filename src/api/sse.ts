@@ -7,7 +7,9 @@ export type Send = (event: string, data: unknown) => void;
 export const sseResponse = (produce: (send: Send, signal: AbortSignal) => Promise<void>, requestSignal?: AbortSignal): Response => {
   const abort = new AbortController();
   const stop = (reason: unknown) => abort.abort(reason);
-  requestSignal?.addEventListener("abort", () => stop(requestSignal.reason), { once: true });
+  // A client that left while the request was planned must stop the run too, not only one that leaves later.
+  if (requestSignal?.aborted) stop(requestSignal.reason);
+  else requestSignal?.addEventListener("abort", () => stop(requestSignal.reason), { once: true });
   const encoder = new TextEncoder();
   let out!: ReadableStreamDefaultController<Uint8Array>;
   const body = new ReadableStream<Uint8Array>({

@@ -1,4 +1,4 @@
-export { ANALYTIC_SCHEDULER, builtinConfigs } from "./builtins.ts";
+export { ANALYTIC_SCHEDULER, BUILTIN_DEFAULTS, builtinConfigs } from "./builtins.ts";
 export { loadModels, type ModelCatalog } from "./catalog.ts";
 export { ConfigError } from "./parse.ts";
-export type { ModelConfig, ModelDefaults, Provider } from "./types.ts";
+export { PROVIDERS, type ModelConfig, type ModelDefaults, type Provider } from "./types.ts";

@@ -4,7 +4,7 @@ import { builtinModel } from "../models/index.ts";
 import { MAX_WINDOW } from "../sampler/options.ts";
 import { parseSchedulerConfig } from "../sampler/scheduler/index.ts";
 import { ANALYTIC_SCHEDULER } from "./builtins.ts";
-import type { ModelConfig, ModelDefaults } from "./types.ts";
+import { PROVIDERS, type ModelConfig, type ModelDefaults } from "./types.ts";
 
 /** A deployment whose model configuration is wrong: a server fault, logged, never shown to clients. */
 export class ConfigError extends Error {
@@ -23,7 +23,7 @@ const DraftDefaults = z.strictObject({
 const Entry = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
   description: z.string().default(""),
-  provider: z.enum(["embedded", "oip"]),
+  provider: z.enum(PROVIDERS),
   mixture: z.string().optional(),
   shape: z.array(z.int().positive()).min(1).optional(),
   scheduler: z.record(z.string(), z.unknown()).optional(),

@@ -2,7 +2,8 @@
 import type { DraftOptions, Method } from "../sampler/options.ts";
 
 /** Where the denoiser runs: inside the Worker (analytic, core.wasm) or on an inference server. */
-export type Provider = "embedded" | "oip";
+export const PROVIDERS = ["embedded", "oip"] as const;
+export type Provider = (typeof PROVIDERS)[number];
 
 /** What a request gets when it leaves a field out. */
 export interface ModelDefaults {

@@ -1,8 +1,8 @@
 // Server side of the OIP v2 infer body: reads the two inputs (binary extension or JSON tensors) and
 // writes the output the way the request asked for it. Request errors are ProtocolError (400).
 import type { TimestepDtype, WireDtype } from "../../src/denoisers/oip/config.ts";
-import { fromFp16Bytes, roundToFp16, toFp16Bytes } from "../../src/denoisers/oip/fp16.ts";
-import { DTYPE_BYTES } from "../../src/denoisers/oip/tensors.ts";
+import { fromFp16Bytes } from "../../src/denoisers/oip/fp16.ts";
+import { DTYPE_BYTES, encodeSample, sampleJsonValues } from "../../src/denoisers/oip/tensors.ts";
 import type { ServedModel } from "./models.ts";
 
 export class ProtocolError extends Error {
@@ -25,6 +25,7 @@ interface RequestTensor {
 }
 
 const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
 
 export function readInferRequest(model: ServedModel, body: Uint8Array, headerLength: string | undefined): InferInputs {
   const n = headerLength === undefined ? body.byteLength : Number(headerLength);
@@ -81,9 +82,10 @@ function values(t: RequestTensor, blob: Uint8Array | undefined, count: number): 
     return dtype === "FP32" || dtype === "FP16" ? Float32Array.from(data as number[]) : Float64Array.from(data as number[]);
   }
   if (blob.byteLength !== count * DTYPE_BYTES[dtype]) throw new ProtocolError(`input ${String(t.name)}: ${blob.byteLength} bytes for ${count} ${dtype} values`);
+  if (dtype === "FP16") return fromFp16Bytes(blob);
+  // Typed views need an aligned offset; the tensor follows a JSON header of any length.
   const buf = blob.slice().buffer;
   switch (dtype) {
-    case "FP16": return fromFp16Bytes(blob);
     case "FP32": return new Float32Array(buf);
     case "FP64": return new Float64Array(buf);
     case "INT32": return Float64Array.from(new Int32Array(buf));
@@ -102,12 +104,11 @@ export function writeInferResponse(model: ServedModel, out: OutputTensor, binary
   const base = { model_name: model.name, model_version: "1" };
   const tensor = { name: model.names.output, datatype: out.datatype, shape: out.shape };
   if (!binary) {
-    const data = Array.from(model.dtype === "FP16" ? roundToFp16(out.values) : out.values);
-    const json = JSON.stringify({ ...base, outputs: [{ ...tensor, data }] });
-    return { body: new TextEncoder().encode(json), headers: { "content-type": "application/json" } };
+    const json = JSON.stringify({ ...base, outputs: [{ ...tensor, data: sampleJsonValues(out.values, model.dtype) }] });
+    return { body: utf8Encoder.encode(json), headers: { "content-type": "application/json" } };
   }
-  const bytes = model.dtype === "FP16" ? toFp16Bytes(out.values) : new Uint8Array(out.values.buffer, out.values.byteOffset, out.values.byteLength);
-  const header = new TextEncoder().encode(JSON.stringify({ ...base, outputs: [{ ...tensor, parameters: { binary_data_size: bytes.byteLength } }] }));
+  const bytes = encodeSample(out.values, model.dtype);
+  const header = utf8Encoder.encode(JSON.stringify({ ...base, outputs: [{ ...tensor, parameters: { binary_data_size: bytes.byteLength } }] }));
   const body = new Uint8Array(header.byteLength + bytes.byteLength);
   body.set(header);
   body.set(bytes, header.byteLength);

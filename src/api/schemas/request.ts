@@ -1,6 +1,7 @@
 // The body of POST /v1/samples. The same schemas validate requests and generate /openapi.json.
 import { z } from "@hono/zod-openapi";
 import { MAX_WINDOW } from "../../sampler/options.ts";
+import { BETA_SCHEDULES, PREDICTION_TYPES, SCHEDULER_KINDS, TIMESTEP_SPACINGS, VARIANCE_TYPES } from "../../sampler/scheduler/types.ts";
 import { MAX_NUM_SAMPLES } from "../limits.ts";
 
 /** Seeds are integers a double holds exactly, so every client language can echo them. */
@@ -31,16 +32,16 @@ export const DraftSchema = z
 // values of keys it reads are checked (unsupported values answer 422 naming scheduler.<key>).
 export const SchedulerOverridesSchema = z
   .looseObject({
-    type: z.enum(["ddpm", "ddim"]).optional().openapi({ description: "sampler family; default from the model's _class_name" }),
+    type: z.enum(SCHEDULER_KINDS).optional().openapi({ description: "sampler family; default from the model's _class_name" }),
     eta: z.number().min(0).max(1).optional().openapi({ description: "DDIM noise scale (default 1: stochastic)" }),
     num_train_timesteps: z.int().positive().optional(),
     beta_start: z.number().optional(),
     beta_end: z.number().optional(),
-    beta_schedule: z.enum(["linear", "scaled_linear", "squaredcos_cap_v2"]).optional(),
-    timestep_spacing: z.enum(["leading", "trailing", "linspace"]).optional(),
+    beta_schedule: z.enum(BETA_SCHEDULES).optional(),
+    timestep_spacing: z.enum(TIMESTEP_SPACINGS).optional(),
     steps_offset: z.int().min(0).optional(),
-    prediction_type: z.enum(["epsilon", "sample", "v_prediction"]).optional(),
-    variance_type: z.enum(["fixed_small", "fixed_small_log", "fixed_large"]).optional(),
+    prediction_type: z.enum(PREDICTION_TYPES).optional(),
+    variance_type: z.enum(VARIANCE_TYPES).optional(),
     clip_sample: z.boolean().optional(),
     clip_sample_range: z.number().positive().optional(),
     set_alpha_to_one: z.boolean().optional(),

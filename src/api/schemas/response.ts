@@ -1,5 +1,6 @@
 // What the API answers: documented here, generated into /openapi.json.
 import { z } from "@hono/zod-openapi";
+import { PROVIDERS } from "../../config/index.ts";
 
 export const ErrorSchema = z
   .object({
@@ -63,7 +64,7 @@ export const ModelInfoSchema = z
   .object({
     id: z.string(),
     description: z.string(),
-    provider: z.enum(["embedded", "oip"]),
+    provider: z.enum(PROVIDERS),
     shape: z.array(z.int()),
     image: z.boolean().openapi({ description: "true when output: png is available" }),
     scheduler: z.record(z.string(), z.unknown()).openapi({ description: "diffusers scheduler config" }),
