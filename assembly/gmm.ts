@@ -8,7 +8,8 @@
 // Accuracy: distances and sums in f64 (f32 x f32 products are exact in f64), the result rounded
 // once to f32: measured within 1 f32 ulp of a direct f64 reference. Components with posterior
 // odds below e^-40 against the best are skipped: a change below K * 4.3e-18 max|m_k|.
-import { axpy2, combine, dot2, promoteRow, selfDot } from "./gmmkernels";
+import { axpy2, combine, dot2, promoteRow } from "./gmmkernels";
+import { sqnorm } from "./vector";
 
 // |x_t|^2 is common to every component and cancels in the softmax: the logit needs only
 // a |m_k|^2 - 2 sqrt(a) x_t . m_k, so there is no cancellation against |x_t|^2.
@@ -18,7 +19,7 @@ const X0_MODE: u32 = 1;
 
 /** out f64 [k] = |m_k|^2 for means f32 [k*d] row-major; no overlap. Call once per mixture, before gmmEps/gmmX0. */
 export function gmmMeanSqNorms(out: usize, means: usize, k: u32, d: u32): void {
-  for (let c: u32 = 0; c < k; c++) store<f64>(out + (<usize>c << 3), selfDot(means + (<usize>c * d << 2), d));
+  for (let c: u32 = 0; c < k; c++) store<f64>(out + (<usize>c << 3), sqnorm(means + (<usize>c * d << 2), d));
 }
 
 /** eps per row: out f32 [rows*d] (may equal x exactly, no other overlap), x f32 [rows*d], alphaBar f64 [rows] in [0, 1], means f32 [k*d] row-major, logWeights f64 [k] (natural log, need not be normalised), meanSqNorms f64 [k] from gmmMeanSqNorms, s2 = s^2 > 0, scratch f64 [k + 2d] owned by the call; pointers 8-byte aligned (16 preferred); a row's output depends on that row alone, bitwise. */

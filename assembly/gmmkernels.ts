@@ -1,10 +1,11 @@
 // SIMD loops of the mixture denoiser (gmm.ts): f32 means promoted to f64, f64 accumulation.
 // Every loop has a scalar tail and a fixed lane and summation order, so results are deterministic.
+import { ld64, total } from "./lanes";
 
 /** xs[i] = f64(x[i]) for i < d. */
 export function promoteRow(xs: usize, x: usize, d: u32): void {
   let i: u32 = 0;
-  for (; i + 2 <= d; i += 2) v128.store(xs + (<usize>i << 3), pair(x + (<usize>i << 2)));
+  for (; i + 2 <= d; i += 2) v128.store(xs + (<usize>i << 3), ld64(x + (<usize>i << 2)));
   if (i < d) store<f64>(xs + (<usize>i << 3), <f64>load<f32>(x + (<usize>i << 2)));
 }
 
@@ -15,14 +16,12 @@ export function dot2(out0: usize, out1: usize, xs: usize, m0: usize, m1: usize, 
   for (; i + 4 <= d; i += 4) {
     const o = <usize>i << 2, px = xs + (<usize>i << 3);
     const x0 = v128.load(px), x1 = v128.load(px, 16);
-    a0 = f64x2.add(a0, f64x2.mul(pair(m0 + o), x0));
-    a1 = f64x2.add(a1, f64x2.mul(pair(m0 + o + 8), x1));
-    b0 = f64x2.add(b0, f64x2.mul(pair(m1 + o), x0));
-    b1 = f64x2.add(b1, f64x2.mul(pair(m1 + o + 8), x1));
+    a0 = f64x2.add(a0, f64x2.mul(ld64(m0 + o), x0));
+    a1 = f64x2.add(a1, f64x2.mul(ld64(m0 + o + 8), x1));
+    b0 = f64x2.add(b0, f64x2.mul(ld64(m1 + o), x0));
+    b1 = f64x2.add(b1, f64x2.mul(ld64(m1 + o + 8), x1));
   }
-  const a = f64x2.add(a0, a1), b = f64x2.add(b0, b1);
-  let sa = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
-  let sb = f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1);
+  let sa = total(a0, a1), sb = total(b0, b1);
   for (; i < d; i++) {
     const x = load<f64>(xs + (<usize>i << 3));
     sa += x * <f64>load<f32>(m0 + (<usize>i << 2));
@@ -32,32 +31,14 @@ export function dot2(out0: usize, out1: usize, xs: usize, m0: usize, m1: usize, 
   store<f64>(out1, sb);
 }
 
-/** sum_i m[i]^2 in f64 for f32 m. */
-export function selfDot(m: usize, d: u32): f64 {
-  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
-  let i: u32 = 0;
-  for (; i + 4 <= d; i += 4) {
-    const lo = pair(m + (<usize>i << 2)), hi = pair(m + (<usize>i << 2) + 8);
-    acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
-    acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
-  }
-  const acc = f64x2.add(acc0, acc1);
-  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < d; i++) {
-    const t = <f64>load<f32>(m + (<usize>i << 2));
-    sum += t * t;
-  }
-  return sum;
-}
-
 /** acc[i] += p m[i] + q n[i] (f64 acc, f32 m and n); q = 0 with n = m adds p m[i] exactly. */
 export function axpy2(acc: usize, p: f64, m: usize, q: f64, n: usize, d: u32): void {
   const pv = f64x2.splat(p), qv = f64x2.splat(q);
   let i: u32 = 0;
   for (; i + 4 <= d; i += 4) {
     const o = <usize>i << 2, pa = acc + (<usize>i << 3);
-    const lo = f64x2.add(f64x2.mul(pv, pair(m + o)), f64x2.mul(qv, pair(n + o)));
-    const hi = f64x2.add(f64x2.mul(pv, pair(m + o + 8)), f64x2.mul(qv, pair(n + o + 8)));
+    const lo = f64x2.add(f64x2.mul(pv, ld64(m + o)), f64x2.mul(qv, ld64(n + o)));
+    const hi = f64x2.add(f64x2.mul(pv, ld64(m + o + 8)), f64x2.mul(qv, ld64(n + o + 8)));
     v128.store(pa, f64x2.add(v128.load(pa), lo));
     v128.store(pa, f64x2.add(v128.load(pa, 16), hi), 16);
   }
@@ -80,10 +61,4 @@ export function combine(out: usize, mbar: usize, c1: f64, xs: usize, c2: f64, d:
   for (; i < d; i++) {
     store<f32>(out + (<usize>i << 2), <f32>(c1 * load<f64>(mbar + (<usize>i << 3)) + c2 * load<f64>(xs + (<usize>i << 3))));
   }
-}
-
-// Two f32 at p promoted to an f64x2: a 64-bit load needs no lane shuffle (measured faster).
-// @ts-ignore: decorator
-@inline function pair(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }

@@ -1,10 +1,12 @@
-// Shared SIMD helpers of the verification and residual kernels (not exported from core.wasm).
+// Shared SIMD helpers of the vector, verification, residual and mixture kernels (not exported from core.wasm).
 // f32 buffers need only 4-byte alignment (v128 loads and stores are unaligned-safe).
 // Lane order is fixed (two f64x2 accumulators over lanes {0,1} and {2,3}, then the scalar tail),
 // so every reduction is deterministic and a scalar reference can reproduce it bit for bit.
 
 @inline export function lo64(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
 @inline export function hi64(v: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 1)); }
+// Two f32 at p as f64x2; a 64-bit load beats promoting the high half of a 128-bit load (no shuffle).
+@inline export function ld64(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
 
 // The four partial sums, added in a fixed order.
 @inline export function total(s0: v128, s1: v128): f64 {

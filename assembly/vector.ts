@@ -3,14 +3,7 @@
 // order written, SIMD body and scalar tail alike (so results are independent of n and alignment); out may
 // alias any input exactly (same pointer), never partially. Reductions add exact float32 products in float64
 // lanes (4 partial sums, fixed order) and return f64: deterministic, error <= n 2^-53 sum |terms|.
-
-// The four partial sums of two f64x2 accumulators, added in a fixed order.
-@inline function total(s0: v128, s1: v128): f64 {
-  const s = f64x2.add(s0, s1);
-  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-}
-// Two f32 at p as f64x2; 64-bit loads beat promoting the high half of a 128-bit load (no shuffle).
-@inline function ld64(p: usize): v128 { return f64x2.promote_low_f32x4(v128.load64_zero(p)); }
+import { ld64, total } from "./lanes";
 
 /** sum a[i] * b[i] over n f32 elements, accumulated in f64. */
 export function dot(a: usize, b: usize, n: u32): f64 {

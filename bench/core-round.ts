@@ -1,10 +1,12 @@
 // One speculative round's core work for one chain (ALGORITHMS.md sections 2 and 4), twice: on core.wasm
 // through the src/core facades, and on the plain-TypeScript reference. Same inputs, same streams.
 import type { Core } from "../src/core/instance.ts";
-import { fillNormal, fillUniform, type Stream } from "../src/core/random.ts";
+import { fillNormal, fillUniform } from "../src/core/random.ts";
 import { affine2 } from "../src/core/vector.ts";
-import { blockTau, stepStats } from "../src/core/verify.ts";
+import { BLOCK_STRIDE, blockTau, readStepStats, STAT_STRIDE, stepStats } from "../src/core/verify.ts";
 import { residualDraw } from "../src/core/residual.ts";
+import { Purpose, streamOf } from "../src/sampler/randomness.ts";
+import { putF32 } from "../test/helpers/lanes.ts";
 import * as ref from "./core-reference.ts";
 
 /** The phases of a round; `residual` runs at step min(tau, L - 1) so every round pays for one draw. */
@@ -30,8 +32,9 @@ export interface RoundInputs {
 }
 
 const KEY = { k0: 0x2545f491, k1: 0x4f6cdd1d };
-const stream = (purpose: number, index: number): Stream => ({ ...KEY, c1: ((purpose << 24) | index) >>> 0, c2: 7, c3: 0 });
-const DRAFT = 3, ACCEPT = 4, RES_U = 5, RES_ZETA = 6; // purposes, as src/sampler/randomness.ts numbers them
+// The sampler's own counter layout, at round 7 of chain 0.
+const stream = (purpose: number, index: number) => streamOf(KEY, purpose, index, 7, 0);
+const { draft: DRAFT, accept: ACCEPT, residualU: RES_U, residualZeta: RES_ZETA } = Purpose;
 
 export const makeInputs = (d: number, L: number): RoundInputs => {
   const x = new Float32Array(d), frozenX0 = new Float32Array(d);
@@ -45,11 +48,10 @@ export const makeInputs = (d: number, L: number): RoundInputs => {
 
 export const wasmRound = (core: Core, inp: RoundInputs, delta: number): Round => {
   const { d, L } = inp;
-  const put = (v: Float32Array) => { const p = core.allocF32(d); core.f32(p, d).set(v); return p; };
-  const x0 = put(inp.frozenX0), ys = [put(inp.x)], muD: number[] = [], xi: number[] = [], muT: number[] = [];
+  const x0 = putF32(core, inp.frozenX0), ys = [putF32(core, inp.x)], muD: number[] = [], xi: number[] = [], muT: number[] = [];
   for (let i = 0; i < L; i++) { ys.push(core.allocF32(d)); muD.push(core.allocF32(d)); xi.push(core.allocF32(d)); muT.push(core.allocF32(d)); }
   const zeta = core.allocF32(d), out = core.allocF32(d);
-  const stats = core.allocF64(3 * (L + 1)), uniforms = core.allocF64(L + 1), blockInfo = core.allocF64(4 * (L + 1));
+  const stats = core.allocF64(STAT_STRIDE * (L + 1)), uniforms = core.allocF64(L + 1), blockInfo = core.allocF64(BLOCK_STRIDE * (L + 1));
   let residualS = NaN;
   const round: Round = {
     draft() {
@@ -69,9 +71,9 @@ export const wasmRound = (core: Core, inp: RoundInputs, delta: number): Round =>
       fillUniform(core, uniforms, stream(RES_U, j + 1), 0, 1);
       fillNormal(core, zeta, stream(RES_ZETA, j + 1), 0, d);
       const v = residualDraw(core, out, muD[j], muT[j], zeta, inp.sigma[j], stats, j, blockInfo, core.f64(uniforms, 1)[0], d);
-      residualS = v + core.f64(stats, 3 * L)[3 * j]; // v = s - delta
+      residualS = v + readStepStats(core, stats, j).delta; // v = s - delta
     },
-    result: () => ({ stats: [...core.f64(stats, 3 * L)], tau: round.verify(), s: residualS, y: core.f32(out, d).slice() }),
+    result: () => ({ stats: [...core.f64(stats, STAT_STRIDE * L)], tau: round.verify(), s: residualS, y: core.f32(out, d).slice() }),
   };
   round.draft();
   if (inp.muT.length === 0) {

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { builtinModel, type GaussianMixture } from "../src/models/index.ts";
 import { buildSeededMixture } from "../src/models/mixture512.ts";
 import type { DraftOptions, Method } from "../src/sampler/options.ts";
-import { fmt, meanCI, runEmbedded } from "./harness.ts";
+import { fmt, fmtOpt, meanCI, runEmbedded, weightedStepMean } from "./harness.ts";
 import { speedupPlot } from "./plot.ts";
 
 const quick = process.argv.includes("--quick");
@@ -19,15 +19,13 @@ const measure = async (model: GaussianMixture, n: number, method: Method, draft:
   const chains = chainsFor(model.id, n);
   const run = await runEmbedded({ model, steps: n, method, draft, chains, seed: 12345 });
   const rounds = meanCI(run.stats.chains.map((c) => c.rounds));
-  const verified = run.stats.per_step.filter((s) => s.verified > 0);
-  const count = verified.reduce((a, s) => a + s.verified, 0);
-  const delta = count ? verified.reduce((a, s) => a + (s.delta ?? 0) * s.verified, 0) / count : null;
-  const coupling = count ? verified.reduce((a, s) => a + (s.coupling_acceptance ?? 0) * s.verified, 0) / count : null;
+  const delta = weightedStepMean(run.stats.per_step, "delta");
+  const coupling = weightedStepMean(run.stats.per_step, "coupling_acceptance");
   return { model: model.id, n, method, window: draft.window ?? 0, label, rounds, speedup: n / rounds.mean, acceptance: run.stats.acceptance, rowsPerSample: run.stats.target_rows / chains, delta, coupling };
 };
 
 const line = (r: Row) =>
-  `| ${r.model} | ${r.n} | ${r.label} | ${r.window || "-"} | ${fmt(r.rounds.mean, 1)} ± ${fmt(r.rounds.half, 1)} | ${fmt(r.speedup)}x | ${r.acceptance === null ? "-" : fmt(r.acceptance, 3)} | ${r.delta === null ? "-" : fmt(r.delta, 3)} | ${fmt(r.rowsPerSample, 0)} |`;
+  `| ${r.model} | ${r.n} | ${r.label} | ${r.window || "-"} | ${fmt(r.rounds.mean, 1)} ± ${fmt(r.rounds.half, 1)} | ${fmt(r.speedup)}x | ${fmtOpt(r.acceptance)} | ${fmtOpt(r.delta)} | ${fmt(r.rowsPerSample, 0)} |`;
 const header = "| model | N | method | L | rounds/sample (95% CI) | speed-up | acceptance | mean delta | rows/sample |\n|---|---|---|---|---|---|---|---|---|";
 
 const main = async () => {

@@ -1,15 +1,13 @@
 // Per-step delta (normalised gap between draft and target means, ALGORITHMS.md section 2) and acceptance
 // on the learned model against analytic mixtures of the same dimension, by timestep, for each freeze.
 import type { Freeze } from "../../src/sampler/options.ts";
-import { fmt } from "../harness.ts";
+import { fmt, fmtOpt } from "../harness.ts";
 import { measure, type Cell } from "./measure.ts";
 import type { Target } from "./targets.ts";
 
 const N = 200;
 const WINDOW = 8;
 const BIN = 100; // timesteps per row of the profile
-
-const opt = (x: number | null, d = 3) => (x === null ? "-" : fmt(x, d));
 
 // Means over the verified drafts whose step lies in [lo, hi) of the training timesteps.
 const binMeans = (c: Cell, lo: number, hi: number) => {
@@ -32,7 +30,7 @@ export const deltaTables = async (targets: Target[], chains: number): Promise<{ 
     "|---|---|---|---|---|---|---|",
     ...[...cells].map(([key, { token, block }]) => {
       const [model, freeze] = key.split("|");
-      return `| ${model} | ${freeze} | ${opt(token.delta)} | ${opt(token.coupling)} | ${opt(token.acceptance)} | ${fmt(token.speedup)}x | ${fmt(block.speedup)}x |`;
+      return `| ${model} | ${freeze} | ${fmtOpt(token.delta)} | ${fmtOpt(token.coupling)} | ${fmtOpt(token.acceptance)} | ${fmt(token.speedup)}x | ${fmt(block.speedup)}x |`;
     }),
   ].join("\n");
   const profiles = (["x0", "eps"] as Freeze[]).map((freeze) => {
@@ -41,7 +39,7 @@ export const deltaTables = async (targets: Target[], chains: number): Promise<{ 
     for (let lo = 1000 - BIN; lo >= 0; lo -= BIN) {
       const parts = targets.map((t) => {
         const m = binMeans(cells.get(`${t.id}|${freeze}`)!.token, lo, lo + BIN);
-        return `${opt(m.delta)} | ${opt(m.acceptance)}`;
+        return `${fmtOpt(m.delta)} | ${fmtOpt(m.acceptance)}`;
       });
       rows.push(`| ${lo}-${lo + BIN - 1} | ${parts.join(" | ")} |`);
     }

@@ -1,6 +1,6 @@
 // One benchmark cell: rounds per sample with a 95% interval over chains, and what the drafts did.
 import type { StepSummary } from "../../src/sampler/summary.ts";
-import { fmt, meanCI } from "../harness.ts";
+import { fmt, fmtOpt, meanCI, weightedStepMean } from "../harness.ts";
 import { runOn, type Spec, type Target } from "./targets.ts";
 
 export interface Cell {
@@ -19,12 +19,6 @@ export interface Cell {
   perStep: StepSummary[];
 }
 
-const weighted = (steps: StepSummary[], key: "delta" | "coupling_acceptance"): number | null => {
-  const v = steps.filter((s) => s.verified > 0);
-  const n = v.reduce((a, s) => a + s.verified, 0);
-  return n ? v.reduce((a, s) => a + (s[key] ?? 0) * s.verified, 0) / n : null;
-};
-
 export const measure = async (target: Target, spec: Spec, label: string = spec.method): Promise<Cell> => {
   const run = await runOn(target, spec);
   const rounds = meanCI(run.stats.chains.map((c) => c.rounds));
@@ -33,14 +27,12 @@ export const measure = async (target: Target, spec: Spec, label: string = spec.m
     requestRounds: run.stats.rounds,
     speedup: spec.steps / rounds.mean,
     acceptance: run.stats.acceptance,
-    delta: weighted(run.stats.per_step, "delta"),
-    coupling: weighted(run.stats.per_step, "coupling_acceptance"),
+    delta: weightedStepMean(run.stats.per_step, "delta"),
+    coupling: weightedStepMean(run.stats.per_step, "coupling_acceptance"),
     rowsPerSample: run.stats.target_rows / spec.chains,
     perStep: run.stats.per_step,
   };
 };
-
-const opt = (x: number | null, d = 3) => (x === null ? "-" : fmt(x, d));
 
 export const CELL_HEADER =
   "| model | N | method | draft | L | rounds/sample (95% CI) | request rounds | speed-up | acceptance | mean delta | rows/sample |\n|---|---|---|---|---|---|---|---|---|---|---|";
@@ -49,5 +41,5 @@ export const cellLine = (c: Cell): string => {
   const d = c.spec.draft ?? {};
   const draft = c.spec.method === "sequential" ? "-" : `${d.type ?? "free"} ${d.freeze ?? "x0"}${d.bonus === false ? " no-bonus" : ""}${d.adaptive ? " adaptive" : ""}${d.extrapolate ? " extrapolate" : ""}`;
   const window = c.spec.method === "sequential" ? "-" : `${d.adaptive ? "<=" : ""}${d.window ?? 16}`;
-  return `| ${c.model} | ${c.spec.steps} | ${c.label} | ${draft} | ${window} | ${fmt(c.rounds.mean, 1)} ± ${fmt(c.rounds.half, 1)} | ${c.requestRounds} | ${fmt(c.speedup)}x | ${opt(c.acceptance)} | ${opt(c.delta)} | ${fmt(c.rowsPerSample, 0)} |`;
+  return `| ${c.model} | ${c.spec.steps} | ${c.label} | ${draft} | ${window} | ${fmt(c.rounds.mean, 1)} ± ${fmt(c.rounds.half, 1)} | ${c.requestRounds} | ${fmt(c.speedup)}x | ${fmtOpt(c.acceptance)} | ${fmtOpt(c.delta)} | ${fmt(c.rowsPerSample, 0)} |`;
 };

@@ -34,7 +34,7 @@ export const readStepStats = (core: Core, stats: P, index: number): StepStats =>
 
 /** Token-wise test of step `index` with uniforms[index]: ln u <= min(0, log r); NaN rejects. */
 export const tokenAccepts = (core: Core, stats: P, index: number, uniforms: P): boolean =>
-  kernels(core).tokenAccept(core.f64(uniforms + 8 * index, 1)[0], core.f64(stats + 8 * STAT_STRIDE * index + 16, 1)[0]) === 1;
+  kernels(core).tokenAccept(core.f64(uniforms + 8 * index, 1)[0], readStepStats(core, stats, index).logR) === 1;
 
 /** Writes the reflection of rejected step `index` into out; throws if the target mean is not finite. */
 export const reflect = (core: Core, out: P, muT: P, muD: P, xi: P, sigma: number, stats: P, index: number, n: number): void => {

@@ -1,9 +1,9 @@
 // Analytic models: built-ins by id (built lazily, once per isolate) and inline mixtures.
 import { InvalidRequestError } from "../errors.ts";
-import { buildGlyphs } from "./glyphs.ts";
-import { buildMixture512 } from "./mixture512.ts";
+import { buildGlyphs, GLYPHS_COMPONENTS, GLYPHS_SIDE, GLYPHS_STD } from "./glyphs.ts";
+import { buildMixture512, M512_COMPONENTS, M512_DIM, M512_STD } from "./mixture512.ts";
 import type { GaussianMixture } from "./mixture.ts";
-import { buildRing2d } from "./ring2d.ts";
+import { buildRing2d, RING_COMPONENTS, RING_STD } from "./ring2d.ts";
 import { validateMixture } from "./validate.ts";
 
 export { componentCount, makeMixture, MIXTURE_LIMITS, type GaussianMixture } from "./mixture.ts";
@@ -21,11 +21,11 @@ export interface BuiltinModelInfo {
 }
 
 const BUILTINS: ReadonlyArray<BuiltinModelInfo & { build: () => GaussianMixture }> = [
-  { id: "ring-2d", shape: [2], components: 8, std: 0.3, build: buildRing2d,
+  { id: "ring-2d", shape: [2], components: RING_COMPONENTS, std: RING_STD, build: buildRing2d,
     description: "8 equal Gaussians on a circle of radius 3, s = 0.3" },
-  { id: "gmm-512", shape: [512], components: 8, std: 0.5, build: buildMixture512,
+  { id: "gmm-512", shape: [M512_DIM], components: M512_COMPONENTS, std: M512_STD, build: buildMixture512,
     description: "8 Gaussians in d = 512, seeded means (unit per-coordinate variance overall), weights proportional to k + 4, s = 0.5" },
-  { id: "glyphs", shape: [16, 16], components: 288, std: 0.1, build: buildGlyphs,
+  { id: "glyphs", shape: [GLYPHS_SIDE, GLYPHS_SIDE], components: GLYPHS_COMPONENTS, std: GLYPHS_STD, build: buildGlyphs,
     description: "16x16 images in [-1, 1] of a 5x7 font (0-9, A-Z) scaled 2x, regular/bold, 4 placements; s = 0.1" },
 ];
 

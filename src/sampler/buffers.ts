@@ -1,5 +1,6 @@
 // Per-chain buffers, resident in the request's core.wasm memory for the whole request.
 import type { Core } from "../core/instance.ts";
+import { BLOCK_STRIDE, STAT_STRIDE } from "../core/verify.ts";
 
 export interface ChainBuffers {
   dim: number;
@@ -51,9 +52,9 @@ export const allocChainBuffers = (core: Core, dim: number, window: number, previ
     xi: core.allocF32(rows * dim),
     muT: core.allocF32(rows * dim),
     out: core.allocF32(rows * dim),
-    stats: core.allocF64(3 * rows),
+    stats: core.allocF64(STAT_STRIDE * rows),
     uniforms: core.allocF64(rows + 1),
-    blockInfo: core.allocF64(4 * rows),
+    blockInfo: core.allocF64(BLOCK_STRIDE * rows),
   };
 };
 

@@ -113,11 +113,12 @@ export const setFrozen = (ctx: ChainContext, chain: Chain, y: number, p: number,
   const { core, sched, dim } = ctx;
   const out = row(chain.buf.out, p, dim);
   const type = sched.predictionType;
+  const step = sched.steps[k];
   rememberFrozen(ctx, chain);
-  if (ctx.preview) writeX0(core, sched, chain.buf.previewX0, y, out, type, sched.steps[k], dim);
-  chain.frozenT = sched.steps[k].t;
-  if (ctx.opts.draft.freeze === "eps") writeEps(core, chain.buf.frozen, y, out, type, sched.steps[k], dim);
-  else writeX0(core, sched, chain.buf.frozen, y, out, type, sched.steps[k], dim);
+  if (ctx.preview) writeX0(core, sched, chain.buf.previewX0, y, out, type, step, dim);
+  chain.frozenT = step.t;
+  if (ctx.opts.draft.freeze === "eps") writeEps(core, chain.buf.frozen, y, out, type, step, dim);
+  else writeX0(core, sched, chain.buf.frozen, y, out, type, step, dim);
   chain.frozenValid = true;
 };
 
@@ -127,7 +128,7 @@ export const targetStep = (ctx: ChainContext, chain: Chain, y: number, p: number
   const b = chain.buf;
   const step = sched.steps[k];
   const mu = row(b.muT, b.window, dim);
-  writeMean(core, sched, { dim, x0: b.x0, eps: b.eps }, mu, y, row(b.out, p, dim), sched.predictionType, step);
+  writeMean(core, sched, b, mu, y, row(b.out, p, dim), sched.predictionType, step);
   if (step.sigma === 0) return copy(core, b.x, mu, dim);
   fillNormal(core, b.zeta, streamOf(ctx.key, Purpose.step, slot, chain.counters.rounds, chain.id), 0, dim);
   affine2(core, b.x, 1, mu, step.sigma, b.zeta, dim);

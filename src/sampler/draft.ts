@@ -11,7 +11,6 @@ import { draftQuantity } from "./extrapolate.ts";
 export const draftWindow = (ctx: ChainContext, chain: Chain, window: number): void => {
   const { core, sched, dim } = ctx;
   const b = chain.buf;
-  const scratch = { dim, x0: b.x0, eps: b.eps };
   // A frozen eps is re-used as an epsilon prediction, a frozen x0 as a sample prediction.
   const frozenType = ctx.opts.draft.freeze === "eps" ? "epsilon" : "sample";
   copy(core, b.ys, b.x, dim);
@@ -19,7 +18,7 @@ export const draftWindow = (ctx: ChainContext, chain: Chain, window: number): vo
     const step = sched.steps[chain.k + i - 1];
     const muD = row(b.muD, i - 1, dim);
     const xi = row(b.xi, i - 1, dim);
-    writeMean(core, sched, scratch, muD, row(b.ys, i - 1, dim), draftQuantity(ctx, chain, step.t), frozenType, step);
+    writeMean(core, sched, b, muD, row(b.ys, i - 1, dim), draftQuantity(ctx, chain, step.t), frozenType, step);
     fillNormal(core, xi, streamOf(ctx.key, Purpose.draft, i, chain.counters.rounds, chain.id), 0, dim);
     affine2(core, row(b.ys, i, dim), 1, muD, step.sigma, xi, dim);
   }

@@ -5,6 +5,7 @@ import type { PredictionType, Schedule, ScheduleStep } from "./scheduler/types.t
 import { predictionToEps, predictionToX0 } from "./scheduler/index.ts";
 import { affine2, affine3, clamp } from "../core/vector.ts";
 
+/** Two dim-long f32 scratch rows for x0_hat and eps_hat (a chain's ChainBuffers is one). */
 export interface MeanScratch {
   dim: number;
   x0: number;

@@ -5,7 +5,7 @@ import { row } from "./buffers.ts";
 import { Purpose, streamOf } from "./randomness.ts";
 import { fillNormal, fillUniform } from "../core/random.ts";
 import { copy } from "../core/vector.ts";
-import { blockTau, reflect, stepStats, tokenAccepts } from "../core/verify.ts";
+import { blockTau, reflect, STAT_STRIDE, stepStats, tokenAccepts } from "../core/verify.ts";
 import { residualDraw } from "../core/residual.ts";
 import { couplingAcceptance } from "../core/special.ts";
 import { writeMean } from "./means.ts";
@@ -15,11 +15,10 @@ export const verifyWindow = (ctx: ChainContext, chain: Chain, window: number, bo
   const { core, sched, dim } = ctx;
   const b = chain.buf;
   const round = chain.counters.rounds;
-  const scratch = { dim, x0: b.x0, eps: b.eps };
   for (let i = 1; i <= window; i++) {
     const step = sched.steps[chain.k + i - 1];
     const muT = row(b.muT, i - 1, dim);
-    writeMean(core, sched, scratch, muT, row(b.ys, i - 1, dim), row(b.out, i - 1, dim), sched.predictionType, step);
+    writeMean(core, sched, b, muT, row(b.ys, i - 1, dim), row(b.out, i - 1, dim), sched.predictionType, step);
     stepStats(core, b.stats, i - 1, muT, row(b.muD, i - 1, dim), row(b.xi, i - 1, dim), step.sigma, dim);
   }
   fillUniform(core, b.uniforms, streamOf(ctx.key, Purpose.accept, 0, round, chain.id), 0, window);
@@ -62,10 +61,10 @@ const tokenTau = (ctx: ChainContext, chain: Chain, window: number): number => {
 // Token-wise verification sees steps up to the first rejection; block verification sees the whole window.
 const record = (ctx: ChainContext, chain: Chain, window: number, tau: number): void => {
   const seen = ctx.opts.method === "token" ? Math.min(tau + 1, window) : window;
-  const stats = ctx.core.f64(chain.buf.stats, 3 * window);
+  const stats = ctx.core.f64(chain.buf.stats, STAT_STRIDE * window);
   for (let i = 0; i < seen; i++) {
     const c = ctx.perStep[chain.k + i];
-    const delta = stats[3 * i];
+    const delta = stats[STAT_STRIDE * i];
     c.verified++;
     c.deltaSum += delta;
     c.couplingSum += couplingAcceptance(ctx.core, delta);

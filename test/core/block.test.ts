@@ -111,7 +111,7 @@ const window = (core: Core, rows: number[][], etas: number[]) => {
   core.f64(eta, L).set(etas);
   return { tau: blockTau(core, stats, eta, info, L), info: [...core.f64(info, 3 * L)] };
 };
-const sf = (x: number) => (x > 0 ? 1 - normalCdf(x) : normalCdf(-x));
+const sf = (x: number) => normalCdf(-x);
 
 test("blockVerify: weights, masses, stop probabilities and tau follow section 4's formulas", () => {
   const core = newCore(), rng = seededRng(8);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { newCore } from "../helpers/core.ts";
 import { fillNormal, fillUniform, philoxBlock, type Stream } from "../../src/core/random.ts";
 import type { Core } from "../../src/core/instance.ts";
+import { ksOneSample, normalCdf } from "../helpers/stats.ts";
 
 const S: Stream = { k0: 0x12345678, k1: 0x9abcdef0, c1: 7, c2: 1, c3: 3 };
 const hooks = (core: Core) => core.raw as unknown as { normalsFromWordsF32(out: number, words: number, blocks: number, simd: number): void };
@@ -139,22 +140,7 @@ test("a different key or counter word gives a different stream", () => {
 const Z_CRIT = 3.8906;
 const zCheck = (name: string, value: number, mean: number, sd: number) =>
   assert.ok(Math.abs(value - mean) <= Z_CRIT * sd, `${name}: ${value}, expected ${mean} +- ${Z_CRIT} * ${sd}`);
-// Kolmogorov-Smirnov distance of a sample to a continuous CDF; reject at alpha = 0.001 above 1.94947 / sqrt(n).
-const ksDistance = (sample: Float64Array, cdf: (x: number) => number): number => {
-  const xs = sample.slice().sort();
-  let d = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const f = cdf(xs[i]);
-    d = Math.max(d, (i + 1) / xs.length - f, f - i / xs.length);
-  }
-  return d;
-};
-// Standard normal CDF via Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7, far below the KS threshold).
-const normalCdf = (x: number): number => {
-  const a = Math.abs(x) / Math.SQRT2, t = 1 / (1 + 0.3275911 * a);
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-a * a);
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
-};
+// Kolmogorov-Smirnov: reject at alpha = 0.001 when the distance d exceeds 1.94947 / sqrt(n).
 
 test("normal moments, lag-1 correlation and tail mass (6 checks, false-failure rate <= 6e-4)", () => {
   const core = newCore();
@@ -178,7 +164,7 @@ test("normal moments, lag-1 correlation and tail mass (6 checks, false-failure r
 test("normals pass a Kolmogorov-Smirnov test against N(0, 1) (false-failure rate 0.001)", () => {
   const core = newCore();
   const n = 2 ** 18, z = Float64Array.from(normals(core, { ...S, c2: 2 }, 12345, n));
-  assert.ok(ksDistance(z, normalCdf) <= 1.94947 / Math.sqrt(n));
+  assert.ok(ksOneSample(z, normalCdf).d <= 1.94947 / Math.sqrt(n));
 });
 
 test("uniforms are odd multiples of 2^-53 in (0, 1); moments and lag-1 correlation (3 checks, rate <= 3e-4)", () => {
@@ -199,5 +185,5 @@ test("uniforms are odd multiples of 2^-53 in (0, 1); moments and lag-1 correlati
 test("uniforms pass a Kolmogorov-Smirnov test against U(0, 1) (false-failure rate 0.001)", () => {
   const core = newCore();
   const n = 2 ** 18, u = uniforms(core, { ...S, c2: 2 }, 777, n);
-  assert.ok(ksDistance(u, (x) => x) <= 1.94947 / Math.sqrt(n));
+  assert.ok(ksOneSample(u, (x) => x).d <= 1.94947 / Math.sqrt(n));
 });

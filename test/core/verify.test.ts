@@ -9,13 +9,12 @@ import { readStepStats, reflect, StatFlag, stepStats, tokenAccepts } from "../..
 import { couplingAcceptance } from "../../src/core/special.ts";
 import { DenoiserBadResponseError } from "../../src/errors.ts";
 import type { Core } from "../../src/core/instance.ts";
-import { laneSum } from "../helpers/lanes.ts";
+import { laneSum, putF32 } from "../helpers/lanes.ts";
 
 const ALPHA = 1.6e-4;
 const LENGTHS = [0, 1, 3, 4, 5, 17, 1027];
 const raw = (core: Core) => core.raw as unknown as { tokenAccept(u: number, logR: number): number };
 
-const put = (core: Core, v: ArrayLike<number>) => { const p = core.allocF32(v.length); core.f32(p, v.length).set(v); return p; };
 const normals = (rng: Rng, n: number, scale = 1) => Float32Array.from({ length: n }, () => scale * rng.normal());
 
 
@@ -23,7 +22,7 @@ test("stepStats: SIMD equals the scalar reference bit for bit, all lengths", () 
   const core = newCore(), rng = seededRng(11), stats = core.allocF64(3);
   for (const n of LENGTHS) {
     const t = normals(rng, n), d = normals(rng, n), x = normals(rng, n), sigma = 0.7;
-    assert.equal(stepStats(core, stats, 0, put(core, t), put(core, d), put(core, x), sigma, n), 0);
+    assert.equal(stepStats(core, stats, 0, putF32(core, t), putF32(core, d), putF32(core, x), sigma, n), 0);
     const dd = laneSum(n, (i) => (t[i] - d[i]) ** 2), dx = laneSum(n, (i) => (t[i] - d[i]) * x[i]);
     const delta = Math.sqrt(dd) / sigma, s = dx / Math.sqrt(dd);
     const want = n === 0 ? { delta: 0, s: 0, logR: 0 } : { delta, s, logR: delta * (s - 0.5 * delta) };
@@ -35,7 +34,7 @@ test("reflect: SIMD equals the scalar reference bit for bit, all lengths", () =>
   const core = newCore(), rng = seededRng(12), stats = core.allocF64(3);
   for (const n of LENGTHS) {
     const t = normals(rng, n), d = normals(rng, n), x = normals(rng, n), sigma = 0.3;
-    const pt = put(core, t), pd = put(core, d), px = put(core, x), out = core.allocF32(n);
+    const pt = putF32(core, t), pd = putF32(core, d), px = putF32(core, x), out = core.allocF32(n);
     stepStats(core, stats, 0, pt, pd, px, sigma, n);
     const { delta, s } = readStepStats(core, stats, 0);
     reflect(core, out, pt, pd, px, sigma, stats, 0, n);
@@ -59,12 +58,12 @@ test("tokenAccept: ln u <= min(0, log r); NaN and -inf reject", () => {
 
 test("edge cases: delta = 0 accepts; NaN rejects and never writes NaN; huge delta stays finite", () => {
   const core = newCore(), n = 6, sigma = 0.5, stats = core.allocF64(3), uni = core.allocF64(1);
-  const m = put(core, [1, 2, 3, 4, 5, 6]), xi = put(core, [0.1, -0.2, 0.3, 0, 1, -1]), out = core.allocF32(n);
+  const m = putF32(core, [1, 2, 3, 4, 5, 6]), xi = putF32(core, [0.1, -0.2, 0.3, 0, 1, -1]), out = core.allocF32(n);
   core.f64(uni, 1)[0] = 1e-300;
   assert.equal(stepStats(core, stats, 0, m, m, xi, sigma, n), 0);
   assert.deepEqual(readStepStats(core, stats, 0), { delta: 0, s: 0, logR: 0 });
   assert.ok(tokenAccepts(core, stats, 0, uni));
-  const bad = put(core, [1, 2, NaN, 4, 5, 6]);
+  const bad = putF32(core, [1, 2, NaN, 4, 5, 6]);
   assert.equal(stepStats(core, stats, 0, bad, m, xi, sigma, n), StatFlag.target);
   assert.deepEqual(readStepStats(core, stats, 0), { delta: Infinity, s: 0, logR: -Infinity });
   assert.ok(!tokenAccepts(core, stats, 0, uni));
@@ -76,7 +75,7 @@ test("edge cases: delta = 0 accepts; NaN rejects and never writes NaN; huge delt
   reflect(core, out, m, bad, xi, sigma, stats, 0, n);
   assert.ok(core.f32(out, n).every(Number.isFinite));
   assert.equal(stepStats(core, stats, 0, m, m, xi, 0, n), StatFlag.sigma);
-  const far = put(core, [3e38, -3e38, 3e38, 3e38, 0, 0]);
+  const far = putF32(core, [3e38, -3e38, 3e38, 3e38, 0, 0]);
   for (const tiny of [1e-30, 1e-300]) { // delta ~ 6e68, then overflowing to +inf
     assert.equal(stepStats(core, stats, 0, far, m, xi, tiny, n), 0);
     const r = readStepStats(core, stats, 0);
@@ -93,7 +92,7 @@ const oneStep = (delta: number, draws: number, seed: number) => {
   const e = [0.6, 0, -0.8, 0, 0], g = [0, 1, 0, 0, 0]; // unit direction and one orthogonal to it
   const muD = Float32Array.from([0.5, -1, 2, 0.25, 3]);
   const muT = Float32Array.from(muD, (v, i) => v + sigma * delta * e[i]);
-  const pt = put(core, muT), pd = put(core, muD), px = core.allocF32(n), out = core.allocF32(n);
+  const pt = putF32(core, muT), pd = putF32(core, muD), px = core.allocF32(n), out = core.allocF32(n);
   const stats = core.allocF64(3), uni = core.allocF64(1);
   const along: number[] = [], across: number[] = [];
   let accepted = 0;
