@@ -110,9 +110,11 @@ const main = async () => {
     const bytesHead = "\n\nBytes on the wire per request at RTT 25 ms (metadata cached):\n\n| method | wire | calls | bytes sent | bytes received | bytes per call |\n|---|---|---|---|---|---|\n";
     const md = head + lines.join("\n") + bytesHead + bytes.join("\n") + "\n";
     mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/e2e.md", md);
-    writeFileSync("bench/results/e2e.svg", wallClockPlot(bars));
-    console.log(`\n${md}\ntables: bench/results/e2e.md, plot: bench/results/e2e.svg`);
+    // A quick run is a smoke test: it leaves the committed full-run results alone.
+    const out = args.quick ? "bench/results/e2e.quick" : "bench/results/e2e";
+    writeFileSync(`${out}.md`, md);
+    writeFileSync(`${out}.svg`, wallClockPlot(bars));
+    console.log(`\n${md}\ntables: ${out}.md, plot: ${out}.svg`);
   } finally {
     await mf.dispose();
     await Promise.all(providers.map((p) => p.close()));

@@ -1,7 +1,7 @@
 // Reads the MODELS binding (a JSON array, as a string or a structured wrangler var) into typed entries.
 import { z } from "@hono/zod-openapi";
 import { builtinModel } from "../models/index.ts";
-import { MAX_WINDOW } from "../sampler/options.ts";
+import { DRAFT_TYPES, FREEZES, MAX_WINDOW, METHODS } from "../sampler/options.ts";
 import { parseSchedulerConfig } from "../sampler/scheduler/index.ts";
 import { ANALYTIC_SCHEDULER } from "./builtins.ts";
 import { PROVIDERS, type ModelConfig, type ModelDefaults } from "./types.ts";
@@ -12,9 +12,9 @@ export class ConfigError extends Error {
 }
 
 const DraftDefaults = z.strictObject({
-  type: z.enum(["free", "frozen-target"]).optional(),
+  type: z.enum(DRAFT_TYPES).optional(),
   window: z.int().min(1).max(MAX_WINDOW).optional(),
-  freeze: z.enum(["eps", "x0"]).optional(),
+  freeze: z.enum(FREEZES).optional(),
   bonus: z.boolean().optional(),
   adaptive: z.boolean().optional(),
   extrapolate: z.boolean().optional(),
@@ -30,7 +30,7 @@ const Entry = z.strictObject({
   defaults: z
     .strictObject({
       steps: z.int().positive().optional(),
-      method: z.enum(["sequential", "token", "block"]).optional(),
+      method: z.enum(METHODS).optional(),
       draft: DraftDefaults.optional(),
     })
     .optional(),

@@ -2,10 +2,13 @@
 import type { Schedule } from "./scheduler/types.ts";
 import { InvalidRequestError } from "../errors.ts";
 
-export type Method = "sequential" | "token" | "block";
-export type DraftType = "free" | "frozen-target";
+export const METHODS = ["sequential", "token", "block"] as const;
+export type Method = (typeof METHODS)[number];
+export const DRAFT_TYPES = ["free", "frozen-target"] as const;
+export type DraftType = (typeof DRAFT_TYPES)[number];
 /** Which denoiser quantity the Free Drafter holds fixed across the window (ALGORITHMS.md section 5). */
-export type Freeze = "eps" | "x0";
+export const FREEZES = ["eps", "x0"] as const;
+export type Freeze = (typeof FREEZES)[number];
 
 export interface DraftOptions {
   type: DraftType;

@@ -1,6 +1,6 @@
 // The body of POST /v1/samples. The same schemas validate requests and generate /openapi.json.
 import { z } from "@hono/zod-openapi";
-import { MAX_WINDOW } from "../../sampler/options.ts";
+import { DRAFT_TYPES, FREEZES, MAX_WINDOW, METHODS } from "../../sampler/options.ts";
 import { BETA_SCHEDULES, PREDICTION_TYPES, SCHEDULER_KINDS, TIMESTEP_SPACINGS, VARIANCE_TYPES } from "../../sampler/scheduler/types.ts";
 import { MAX_NUM_SAMPLES } from "../limits.ts";
 
@@ -19,9 +19,9 @@ export const InlineMixtureSchema = z
 
 export const DraftSchema = z
   .strictObject({
-    type: z.enum(["free", "frozen-target"]).optional().openapi({ description: "free: self-speculative, no extra call; frozen-target: one extra call per round" }),
+    type: z.enum(DRAFT_TYPES).optional().openapi({ description: "free: self-speculative, no extra call; frozen-target: one extra call per round" }),
     window: z.int().min(1).max(MAX_WINDOW).optional().openapi({ description: `steps drafted per round, 1..${MAX_WINDOW}` }),
-    freeze: z.enum(["eps", "x0"]).optional().openapi({ description: "denoiser quantity the draft holds fixed" }),
+    freeze: z.enum(FREEZES).optional().openapi({ description: "denoiser quantity the draft holds fixed" }),
     bonus: z.boolean().optional().openapi({ description: "evaluate the last drafted state too, for one more step when all drafts pass" }),
     adaptive: z.boolean().optional().openapi({ description: "choose each round's window (up to `window`) from the chain's past acceptance" }),
     extrapolate: z.boolean().optional().openapi({ description: "experimental: extrapolate the frozen eps or x0 linearly in t through its last two values (measured slower on the built-ins)" }),
@@ -56,7 +56,7 @@ export const SampleRequestSchema = z
     model: z.union([z.string().min(1), InlineMixtureSchema]).openapi({ description: "a model id from GET /v1/models, or an inline mixture" }),
     num_samples: z.int().min(1).max(MAX_NUM_SAMPLES).default(1),
     steps: z.int().min(1).optional().openapi({ description: "inference steps N, 1..num_train_timesteps; default from the model" }),
-    method: z.enum(["sequential", "token", "block"]).optional().openapi({ description: "default from the model" }),
+    method: z.enum(METHODS).optional().openapi({ description: "default from the model" }),
     draft: DraftSchema.optional(),
     seed: z.int().min(0).max(MAX_SEED).optional().openapi({ description: "integer in [0, 2^53); generated when absent, always echoed" }),
     scheduler: SchedulerOverridesSchema.optional(),

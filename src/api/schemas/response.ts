@@ -1,6 +1,7 @@
 // What the API answers: documented here, generated into /openapi.json.
 import { z } from "@hono/zod-openapi";
 import { PROVIDERS } from "../../config/index.ts";
+import { METHODS } from "../../sampler/options.ts";
 
 export const ErrorSchema = z
   .object({
@@ -70,7 +71,7 @@ export const ModelInfoSchema = z
     scheduler: z.record(z.string(), z.unknown()).openapi({ description: "diffusers scheduler config" }),
     defaults: z.object({
       steps: z.int(),
-      method: z.enum(["sequential", "token", "block"]),
+      method: z.enum(METHODS),
       draft: z.object({ type: z.string(), window: z.int(), freeze: z.string(), bonus: z.boolean(), adaptive: z.boolean(), extrapolate: z.boolean() }),
     }),
   })
