@@ -4,7 +4,7 @@ import type { Core } from "../core/instance.ts";
 import type { SamplerOptions } from "./options.ts";
 import type { Schedule } from "./scheduler/types.ts";
 import { allocChainBuffers, row, type ChainBuffers } from "./buffers.ts";
-import { newChainCounters, type ChainCounters, type StepCounters } from "./stats.ts";
+import { newChainCounters, type ChainCounters, type StepCounters, type VerifyTotals } from "./stats.ts";
 import { planNext, planRows, type Plan } from "./plan.ts";
 import { Purpose, streamOf, type RngKey } from "./randomness.ts";
 import { fillNormal } from "../core/random.ts";
@@ -41,6 +41,7 @@ export interface ChainContext {
   dim: number;
   /** Per schedule step, summed over the request's chains (per-chain copies would cost chains x steps). */
   perStep: StepCounters[];
+  totals: VerifyTotals;
   /** Keep buf.previewX0 up to date for round events. */
   preview: boolean;
 }

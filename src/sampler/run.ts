@@ -7,7 +7,7 @@ import { checkSamplerOptions, type SamplerOptions } from "./options.ts";
 import { seedKey } from "./randomness.ts";
 import { commit, isDone, newChain, prepare, writeRows, type Chain, type ChainContext } from "./chain.ts";
 import { summarise, type SampleStats } from "./summary.ts";
-import { newStepCounters, type StepCounters } from "./stats.ts";
+import { newStepCounters, type VerifyTotals } from "./stats.ts";
 
 export interface RoundEvent {
   round: number;
@@ -21,7 +21,8 @@ export interface RoundEvent {
 
 export interface RunHooks {
   signal?: AbortSignal;
-  onRound?: (event: RoundEvent) => void;
+  /** Called after each round; a returned promise is awaited before the next round (stream backpressure). */
+  onRound?: (event: RoundEvent) => void | Promise<void>;
   /** Keep an x0 preview per chain and put it in each round event (costs one more buffer per chain). */
   preview?: boolean;
 }
@@ -37,7 +38,7 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   checkSamplerOptions(opts);
   const started = performance.now();
   const dim = denoiser.dim;
-  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length), preview: hooks.preview === true };
+  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length), totals: { verified: 0, accepted: 0 }, preview: hooks.preview === true };
   const first = opts.firstChain ?? 0;
   const chains: Chain[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, first + c));
   let active = chains.filter((c) => !isDone(ctx, c));
@@ -64,9 +65,9 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
     });
     rounds++;
     if (hooks.onRound) {
-      const event = roundEvent(rounds, chains, ctx.perStep);
+      const event = roundEvent(rounds, chains, ctx.totals);
       if (ctx.preview) event.x0 = chains.map((c) => Array.from(core.f32(c.buf.previewX0, dim)));
-      hooks.onRound(event);
+      await hooks.onRound(event);
     }
     active = active.filter((c) => !isDone(ctx, c));
   }
@@ -76,9 +77,9 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   return { samples, stats: summarise(opts, rounds, chains, ctx.perStep), timing: { totalMs, denoiserMs, coreMs: totalMs - denoiserMs } };
 };
 
-const roundEvent = (round: number, chains: Chain[], perStep: StepCounters[]): RoundEvent => {
-  let verified = 0;
-  let accepted = 0;
-  for (const s of perStep) { verified += s.verified; accepted += s.accepted; }
-  return { round, committed: chains.map((c) => c.counters.committed), acceptance: verified ? accepted / verified : 0 };
-};
+// Running totals, not a sum over the schedule: an event costs O(chains) whatever the number of steps.
+const roundEvent = (round: number, chains: Chain[], totals: VerifyTotals): RoundEvent => ({
+  round,
+  committed: chains.map((c) => c.counters.committed),
+  acceptance: totals.verified ? totals.accepted / totals.verified : 0,
+});

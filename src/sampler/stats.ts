@@ -27,3 +27,9 @@ export const newChainCounters = (): ChainCounters => ({ rounds: 0, rows: 0, comm
 
 export const newStepCounters = (n: number): StepCounters[] =>
   Array.from({ length: n }, () => ({ verified: 0, accepted: 0, deltaSum: 0, couplingSum: 0 }));
+
+/** Drafts verified and accepted so far over all chains and steps (running totals for round events). */
+export interface VerifyTotals {
+  verified: number;
+  accepted: number;
+}

@@ -70,6 +70,8 @@ const record = (ctx: ChainContext, chain: Chain, window: number, tau: number): v
     c.couplingSum += couplingAcceptance(ctx.core, delta);
     if (i < tau) c.accepted++;
   }
+  ctx.totals.verified += seen;
+  ctx.totals.accepted += Math.min(tau, seen);
   chain.counters.accepted += tau;
   chain.counters.speculativeRounds++;
   observeWindow(chain.positions, seen, tau);
