@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: one sampler run on an embedded model (the tests' own fixture, so a
 // benchmark measures exactly what the exactness tests check), interval arithmetic and table formatting.
 import type { StepSummary } from "../src/sampler/summary.ts";
-export { sample as runEmbedded, type RunSpec as BenchRun } from "../test/sampler/fixtures.ts";
+export { sample as runEmbedded, type RunSpec as BenchRun } from "../tools/fixtures/sampler.ts";
 
 /** Mean and 95% normal-approximation half-width of the mean. */
 export const meanCI = (xs: number[]): { mean: number; half: number } => {

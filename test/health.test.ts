@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createApp } from "../src/app.ts";
-import { coreModule } from "./helpers/core.ts";
+import { coreModule } from "../tools/fixtures/core.ts";
 
 test("GET /v1/health reports version and a SIMD core", async () => {
   const app = createApp({ coreModule: coreModule() });

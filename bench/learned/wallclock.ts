@@ -1,7 +1,7 @@
 // Wall-clock per request through the Worker (the dry-run bundle in Miniflare) and the reference provider
 // serving the ONNX model with an injected round-trip time: what the rounds saved are worth in time.
 import type { Method } from "../../src/sampler/options.ts";
-import { digitsEntry } from "../../test/learned/fixtures.ts";
+import { digitsEntry } from "../../tools/fixtures/learned.ts";
 import { DIGITS_TENSOR_NAMES, loadOnnxDenoiser } from "../../tools/provider/onnx-model.ts";
 import { serveOnnx } from "../../tools/provider/onnx-served.ts";
 import { startProvider } from "../../tools/provider/server.ts";

@@ -1,7 +1,7 @@
 // gmmEps / gmmX0 in core.wasm against a plain float64 reference computed from the definition.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { uploadMixture } from "../../src/core/gmm.ts";
 import { makeMixture, type GaussianMixture } from "../../src/models/index.ts";
 

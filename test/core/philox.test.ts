@@ -1,7 +1,7 @@
 // Philox4x32-10 against the Random123 known answers, and the 4-lane SIMD variant against the scalar one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { philoxBlock } from "../../src/core/random.ts";
 import type { Core } from "../../src/core/instance.ts";
 

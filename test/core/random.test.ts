@@ -2,10 +2,10 @@
 // statistical checks (each test's false-failure rate is stated; seeds are fixed, so runs are reproducible).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { fillNormal, fillUniform, philoxBlock, type Stream } from "../../src/core/random.ts";
 import type { Core } from "../../src/core/instance.ts";
-import { ksOneSample, normalCdf } from "../helpers/stats.ts";
+import { ksOneSample, normalCdf } from "../../tools/fixtures/stats.ts";
 
 const S: Stream = { k0: 0x12345678, k1: 0x9abcdef0, c1: 7, c2: 1, c3: 3 };
 const hooks = (core: Core) => core.raw as unknown as { normalsFromWordsF32(out: number, words: number, blocks: number, simd: number): void };

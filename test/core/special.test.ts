@@ -2,9 +2,9 @@
 // test/helpers/normal-ref.ts (series in fixed point, no tables). Deterministic; no statistical tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { logSfRefFar, normalRef, type NormalRef } from "../helpers/normal-ref.ts";
-import { seededRng } from "../helpers/stats.ts";
+import { seededRng } from "../../tools/fixtures/stats.ts";
 
 interface SpecialRaw {
   normSf(x: number): number; normCdf(x: number): number; normPdf(x: number): number; normLogPdf(x: number): number;

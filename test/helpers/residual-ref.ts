@@ -2,7 +2,7 @@
 // formulas): with y = s - c > 0, w phi(s - delta) - phi(s) is proportional to
 //   q(y) = exp(-c y - y^2/2) expm1(delta y),   c = delta/2 - ln(w)/delta,  b = c - delta.
 // CDF and log-tail by composite 10-point Gauss-Legendre (relative error ~1e-13); an exact rejection sampler.
-import type { Rng } from "./stats.ts";
+import type { Rng } from "../../tools/fixtures/stats.ts";
 
 // 10-point Gauss-Legendre on [-1, 1], nodes from Newton on P_10 (computed here, not tabulated).
 const GL = (() => {

@@ -8,7 +8,7 @@ import { oipConfigOf } from "../../src/denoisers/oip/index.ts";
 import { parseSchedulerConfig } from "../../src/sampler/scheduler/index.ts";
 import { DIGITS_TENSOR_NAMES, loadOnnxDenoiser } from "../../tools/provider/onnx-model.ts";
 import { DIGITS_MODEL_PATH, DIGITS_SHAPE, digitsSchedulerConfig, loadTrainImages } from "../../tools/learned/digits.ts";
-import { committedModels } from "./fixtures.ts";
+import { committedModels } from "../../tools/fixtures/learned.ts";
 
 const digits = () => loadModels(JSON.stringify(committedModels())).find("digits")!;
 

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Miniflare } from "miniflare";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { startWorker } from "../helpers/worker.ts";
 import { postSamples, type SampleBody } from "../api/client.ts";
-import { digitsEntry, startDigitsProvider } from "./fixtures.ts";
+import { digitsEntry, startDigitsProvider } from "../../tools/fixtures/learned.ts";
 import { oipDenoiser, parseOipConfig } from "../../src/denoisers/oip/index.ts";
 import type { Denoiser } from "../../src/denoisers/port.ts";
 import { DEFAULT_DRAFT, type Method } from "../../src/sampler/options.ts";

@@ -2,19 +2,20 @@
 // models/digits/model.onnx on 127.0.0.1, configured by the committed wrangler.toml entry.
 //
 // Exactness: token and block (the entry's default draft: Free Drafter, x0 freeze, L = 16, bonus) against
-// sequential, 2000 samples each (two requests of 1000), two-sample KS on 5 fixed projections and the
-// norm with Bonferroni over the 6 (two-sample.ts). Each comparison fails with probability <= 1e-4 when
-// the samplers agree; over the 2 comparisons the false-failure rate is <= 2e-4. Seeds are fixed, so a run
+// sequential, 2000 samples each (two requests of 1000), two-sample KS on 5 fixed projections and the norm
+// with Bonferroni over the 6 (tools/fixtures/two-sample.ts). Each comparison fails with probability <= 1e-4
+// when the samplers agree; over the 2 comparisons the false-failure rate is <= 2e-4. Seeds are fixed, so a run
 // is deterministic: the rate is that of a randomly chosen seed. A control checks the test has power.
-// About 8 s.
+// Every comparison awaits the sequential reference from a memoised helper (requested once, on first
+// use), so each runs alone too. About 8 s.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Miniflare } from "miniflare";
 import { startWorker } from "../helpers/worker.ts";
 import { get, postSamples, type SampleBody } from "../api/client.ts";
 import { parseNpy } from "../api/npy-reader.ts";
-import { digitsEntry, startDigitsProvider } from "./fixtures.ts";
-import { digitsTwoSampleP } from "./two-sample.ts";
+import { digitsEntry, startDigitsProvider } from "../../tools/fixtures/learned.ts";
+import { digitsTwoSampleP } from "../../tools/fixtures/two-sample.ts";
 import type { Provider } from "../../tools/provider/server.ts";
 
 const ALPHA = 1e-4;
@@ -72,15 +73,15 @@ describe("digits through the Worker and the reference provider", () => {
     }
   });
 
-  let reference: Float32Array;
+  let referenceRun: Promise<Float32Array> | undefined;
+  const reference = () => (referenceRun ??= many("sequential", 100));
   test(`sequential reference: ${REQUESTS * PER_REQUEST} samples in [-1, 1]`, async () => {
-    reference = await many("sequential", 100);
-    assert.ok(reference.every((v) => v >= -1 && v <= 1), "clip_sample keeps the last step's x0 in [-1, 1]");
+    assert.ok((await reference()).every((v) => v >= -1 && v <= 1), "clip_sample keeps the last step's x0 in [-1, 1]");
   });
 
   for (const [i, method] of ["token", "block"].entries()) {
     test(`${method} (default draft) matches sequential: corrected p > ${ALPHA}`, async () => {
-      const p = digitsTwoSampleP(await many(method, 200 + 10 * i), reference);
+      const p = digitsTwoSampleP(await many(method, 200 + 10 * i), await reference());
       if (process.env.EXACTNESS_VERBOSE) console.log(`digits ${method}: corrected p = ${p.toFixed(4)}`);
       assert.ok(p > ALPHA, `${method}: corrected p = ${p.toExponential(2)}`);
     });
@@ -90,7 +91,7 @@ describe("digits through the Worker and the reference provider", () => {
   // six seeds at 1000 samples; a 25-step one is subtler (about 1e-6 at 2000, often missed at 1000).
   test("control: the same test tells a 20-step sampler from the 50-step one (1000 samples)", async () => {
     const coarser = await npySamples({ method: "block", num_samples: PER_REQUEST, seed: 300, steps: 20 });
-    const p = digitsTwoSampleP(coarser, reference);
+    const p = digitsTwoSampleP(coarser, await reference());
     if (process.env.EXACTNESS_VERBOSE) console.log(`digits control: corrected p = ${p.toExponential(2)}`);
     assert.ok(p <= ALPHA, `control: corrected p = ${p.toExponential(2)}`);
   });

@@ -54,7 +54,7 @@ test("malformed mixtures are refused with the offending field", () => {
 
 test("sizes beyond the limits are refused as limit errors", () => {
   const { maxComponents, maxDim, maxMeanValues } = MIXTURE_LIMITS;
-  assert.deepEqual([maxComponents, maxDim, maxMeanValues], [1024, 65536, 4_194_304]);
+  assert.deepEqual([maxComponents, maxDim, maxMeanValues], [1024, 65536, 1_048_576]);
   refuses({ type: "gmm", means: Array.from({ length: maxComponents + 1 }, () => [0]), std: 1 }, "model.means", LimitError);
   refuses({ type: "gmm", means: [new Array(maxDim + 1).fill(0)], std: 1 }, "model.means[0]", LimitError);
   const row = new Array(maxDim).fill(0);

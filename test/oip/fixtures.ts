@@ -1,5 +1,5 @@
 // Shared set-up of the OIP tests: a reference provider on 127.0.0.1 and client configurations for it.
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { uploadMixture } from "../../src/core/gmm.ts";
 import { parseOipConfig, type OipModelConfig } from "../../src/denoisers/oip/index.ts";
 import { makeMixture, type GaussianMixture } from "../../src/models/index.ts";

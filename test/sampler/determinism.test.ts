@@ -1,7 +1,7 @@
 // Seeded runs are reproducible bit for bit, and a chain's samples do not depend on its neighbours.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mixture64, ring, sample } from "./fixtures.ts";
+import { mixture64, ring, sample } from "../../tools/fixtures/sampler.ts";
 
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 

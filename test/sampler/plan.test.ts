@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { planNext, planRows, stochasticRun } from "../../src/sampler/plan.ts";
 import { chooseWindow, newPositionAcceptance, observeWindow } from "../../src/sampler/adaptive.ts";
 import { checkSamplerOptions, DEFAULT_DRAFT, type SamplerOptions } from "../../src/sampler/options.ts";
-import { schedule } from "./fixtures.ts";
+import { schedule } from "../../tools/fixtures/sampler.ts";
 
 const sched = schedule(10);
 const opts = (over: Partial<SamplerOptions["draft"]> = {}, method: SamplerOptions["method"] = "block"): SamplerOptions =>
