@@ -1,28 +1,27 @@
 // Composes the Hono app. The compiled core module is injected so that the Worker
 // (module import) and Node tests (bytes from disk) build the same app.
-import { HTTPException } from "hono/http-exception";
-import type { RemoteProviders } from "./api/denoiser.ts";
 import { errorResponse } from "./api/errors.ts";
 import { apiRouter } from "./api/router.ts";
+import { bodyCap } from "./api/body.ts";
+import { notFoundOrMethodNotAllowed } from "./api/method.ts";
 import { healthRoute } from "./routes/health.ts";
 import { modelsRouter } from "./routes/models.ts";
 import { mountOpenApi } from "./routes/openapi.ts";
 import { samplesRouter } from "./routes/samples.ts";
+import type { AppDeps } from "./deps.ts";
 
-export interface AppDeps {
-  coreModule: WebAssembly.Module;
-  /** Remote denoiser adapters this build bundles (e.g. oip); embedded models need none. */
-  providers?: RemoteProviders;
-}
+export type { AppDeps } from "./deps.ts";
 
 export const createApp = (deps: AppDeps) => {
   const app = apiRouter();
+  // Bodies are capped and their JSON shape checked before any route reads them (src/api/body.ts).
+  app.use(bodyCap());
   app.route("/v1/health", healthRoute(deps));
-  app.route("/", modelsRouter());
+  app.route("/", modelsRouter(deps));
   app.route("/", samplesRouter(deps));
   mountOpenApi(app);
   app.get("/", (c) => c.redirect("/docs"));
-  app.notFound((c) => errorResponse(new HTTPException(404, { message: `no route ${c.req.method} ${c.req.path}` })));
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   // The one place errors become HTTP answers (src/api/errors.ts).
   app.onError((err) => errorResponse(err));
   return app;

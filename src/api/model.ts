@@ -1,6 +1,6 @@
 // Resolves a request's `model` to what sampling needs: a configured entry or an inline mixture.
 import type { ModelCatalog, ModelConfig, ModelDefaults, Provider } from "../config/index.ts";
-import { ANALYTIC_SCHEDULER, BUILTIN_DEFAULTS } from "../config/index.ts";
+import { ANALYTIC_SCHEDULER, BUILTIN_DEFAULTS, ModelUnavailableError } from "../config/index.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { builtinModel, validateMixture, type GaussianMixture } from "../models/index.ts";
 import type { ImageLayout } from "./encode/png.ts";
@@ -19,7 +19,8 @@ export interface ResolvedModel {
   config?: ModelConfig;
 }
 
-/** Throws InvalidRequestError (field `model...`) for an unknown id or a malformed inline mixture. */
+/** Throws InvalidRequestError (field `model...`) for an unknown id or a malformed inline mixture,
+ * ModelUnavailableError (503) for a configured model whose entry is broken. */
 export const resolveModel = (spec: SampleRequest["model"], catalog: ModelCatalog): ResolvedModel => {
   if (typeof spec !== "string") {
     const mixture = validateMixture(spec, "model");
@@ -27,6 +28,8 @@ export const resolveModel = (spec: SampleRequest["model"], catalog: ModelCatalog
   }
   const config = catalog.find(spec);
   if (!config) {
+    const reason = catalog.unavailable(spec);
+    if (reason !== undefined) throw new ModelUnavailableError(spec, reason);
     const ids = catalog.models.map((m) => m.id).join(", ");
     throw new InvalidRequestError("model", `unknown model "${spec}"; configured: ${ids}`);
   }

@@ -1,4 +1,14 @@
 export { ANALYTIC_SCHEDULER, BUILTIN_DEFAULTS, builtinConfigs } from "./builtins.ts";
-export { loadModels, type ModelCatalog } from "./catalog.ts";
-export { ConfigError } from "./parse.ts";
-export { PROVIDERS, type ModelConfig, type ModelDefaults, type Provider } from "./types.ts";
+export { loadModels, reasonOf, type ModelCatalog } from "./catalog.ts";
+export { ConfigError, ModelUnavailableError } from "./errors.ts";
+export {
+  PROVIDERS,
+  type CatalogEntry,
+  type ModelConfig,
+  type ModelDefaults,
+  type Provider,
+  type RemoteProviderName,
+  type SettingsCheck,
+  type SettingsChecks,
+  type UnavailableModel,
+} from "./types.ts";

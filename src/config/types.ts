@@ -25,4 +25,28 @@ export interface ModelConfig {
   readonly mixture?: string;
   /** oip: adapter settings (base URL, tensor names, ...), checked by the oip provider, never echoed. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** MODELS `limits.deadline_ms`: total time a request may take; absent, the provider's default (src/api/deadline.ts). */
+  readonly deadlineMs?: number;
 }
+
+/** Largest `limits.deadline_ms` a MODELS entry may set (5 minutes); stream cost estimates assume it. */
+export const MAX_DEADLINE_MS = 300_000;
+
+/** A provider other than the in-Worker one: its entries carry `settings` for an adapter. */
+export type RemoteProviderName = Exclude<Provider, "embedded">;
+
+/** Checks a remote entry's provider settings (e.g. the oip adapter's oipConfigOf); throws naming the problem. */
+export type SettingsCheck = (entry: ModelConfig) => unknown;
+export type SettingsChecks = Partial<Record<RemoteProviderName, SettingsCheck>>;
+
+/** A MODELS entry that cannot be served: listed with the reason, requests for it answer 503. */
+export interface UnavailableModel {
+  readonly id: string;
+  readonly description: string;
+  /** Present when the entry names a known provider. */
+  readonly provider?: Provider;
+  readonly reason: string;
+}
+
+/** One listed model, in catalog order. */
+export type CatalogEntry = { readonly available: true; readonly config: ModelConfig } | ({ readonly available: false } & UnavailableModel);

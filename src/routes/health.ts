@@ -1,6 +1,6 @@
 // GET /v1/health: proves the deployment runs and its core.wasm loads with SIMD.
 import { Hono } from "hono";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { coreInfo, instantiateCore } from "../core/instance.ts";
 import { VERSION } from "../version.ts";
 

@@ -1,6 +1,6 @@
 // POST /v1/samples: validate (schema, then model and limits), sample, answer in the requested format.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AppDeps } from "../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { requireToken } from "../api/auth.ts";
 import { planRequest } from "../api/plan.ts";
 import { apiRouter } from "../api/router.ts";
@@ -35,13 +35,14 @@ export const samplesRoute = createRoute({
     415: error("Content-Type is not application/json"),
     422: error("A field is invalid; error.field names it"),
     502: error("The denoiser provider answered something unusable"),
+    503: error("The model's configuration is broken (error.message names the problem) or its provider is not bundled"),
     504: error("The denoiser provider did not answer in time"),
   },
 });
 
 export const samplesRouter = (deps: AppDeps) =>
   apiRouter().openapi(samplesRoute, async function postSamples(c) {
-    const catalog = loadModels(c.env?.MODELS);
+    const catalog = loadModels(c.env?.MODELS, deps.settingsChecks);
     const acceptsStream = (c.req.header("accept") ?? "").includes("text/event-stream");
     const plan = planRequest(c.req.valid("json"), catalog, acceptsStream);
     return answerPlan(plan, { coreModule: deps.coreModule, providers: deps.providers ?? {}, env: c.env ?? {}, signal: c.req.raw.signal });

@@ -3,10 +3,15 @@ import assert from "node:assert/strict";
 import type { Miniflare } from "miniflare";
 import { startWorker } from "../helpers/worker.ts";
 import { get, postSamples, type ErrorBody, type SampleBody } from "./client.ts";
+import { DEFAULT_DRAFT } from "../../src/sampler/options.ts";
 
-// A deployment with a bearer token and one configured model, as wrangler.toml [vars] and a secret would give.
+// A deployment with a bearer token, one configured model and two broken entries (an embedded one
+// and an oip one whose settings the bundled provider refuses), as wrangler.toml [vars] and a secret would give.
+const oipSettings = { base_url: "ftp://gpu", model_name: "unet", inputs: { sample: "sample", timestep: "timestep" }, output: "out" };
 const MODELS = JSON.stringify([
   { id: "ring-fast", provider: "embedded", mixture: "ring-2d", description: "ring, 12 steps", defaults: { steps: 12, method: "token", draft: { window: 3 } } },
+  { id: "ring-broken", provider: "embedded", mixture: "ring-2d", defaults: { steps: 2000 } },
+  { id: "unet-broken", provider: "oip", shape: [4, 8, 8], settings: oipSettings },
 ]);
 const TOKEN = "s3cret-token";
 
@@ -39,14 +44,37 @@ test("GET /v1/models lists built-ins and configured models with shape, provider,
   const res = await get(mf, "/v1/models");
   assert.equal(res.status, 200);
   const { models } = (await res.json()) as { models: Array<Record<string, any>> };
-  assert.deepEqual(models.map((m) => m.id), ["ring-2d", "gmm-512", "glyphs", "ring-fast"]);
+  const ids = models.map((m) => m.id);
+  assert.deepEqual(ids.slice(0, 3), ["ring-2d", "gmm-512", "glyphs"]);
+  assert.deepEqual(ids.slice(-3), ["ring-fast", "ring-broken", "unet-broken"]);
   const glyphs = models.find((m) => m.id === "glyphs")!;
   assert.deepEqual(glyphs.shape, [16, 16]);
   assert.equal(glyphs.image, true);
   assert.equal(glyphs.provider, "embedded");
   assert.equal(glyphs.scheduler.num_train_timesteps, 1000);
   const fast = models.find((m) => m.id === "ring-fast")!;
-  assert.deepEqual(fast.defaults, { steps: 12, method: "token", draft: { type: "free", window: 3, freeze: "x0", bonus: true, adaptive: false, extrapolate: false } });
+  assert.deepEqual(fast.defaults, { steps: 12, method: "token", draft: { ...DEFAULT_DRAFT, window: 3 } });
+  assert.equal(fast.defaults.draft.type, "free");
+});
+
+test("broken MODELS entries are listed as unavailable with the reason; requests for them answer 503", async () => {
+  const { models } = (await (await get(mf, "/v1/models")).json()) as { models: Array<Record<string, any>> };
+  const broken = models.filter((m) => m.available === false).map(({ id, provider, reason }) => ({ id, provider, reason }));
+  assert.deepEqual(broken, [
+    { id: "ring-broken", provider: "embedded", reason: "defaults.steps 2000 exceeds num_train_timesteps 1000" },
+    { id: "unet-broken", provider: "oip", reason: "settings.base_url: base_url must be http or https" },
+  ]);
+  assert.ok(models.filter((m) => m.id !== "ring-broken" && m.id !== "unet-broken").every((m) => m.available === true));
+  for (const [id, problem] of [["ring-broken", /defaults\.steps 2000 exceeds/], ["unet-broken", /settings\.base_url: base_url must be http or https/]] as const) {
+    const res = await postSamples(mf, { model: id }, auth);
+    assert.equal(res.status, 503);
+    const { error } = (await res.json()) as ErrorBody;
+    assert.equal(error.code, "model_unavailable");
+    assert.equal(error.field, "model");
+    assert.match(error.message, new RegExp(`^model "${id}" is unavailable: its MODELS entry is invalid: `));
+    assert.match(error.message, problem);
+  }
+  assert.equal((await postSamples(mf, { model: "ring-fast", seed: 2 }, auth)).status, 200);
 });
 
 test("a configured model's defaults apply to fields the request leaves out", async () => {
@@ -60,7 +88,7 @@ test("GET /openapi.json documents every route from the validating schemas; /docs
   assert.equal(doc.openapi, "3.1.0");
   for (const p of ["/v1/samples", "/v1/models", "/v1/health"]) assert.ok(doc.paths[p], p);
   const post = doc.paths["/v1/samples"].post;
-  assert.deepEqual(Object.keys(post.responses).sort(), ["200", "400", "401", "413", "415", "422", "502", "504"]);
+  assert.deepEqual(Object.keys(post.responses).sort(), ["200", "400", "401", "413", "415", "422", "502", "503", "504"]);
   assert.ok(post.responses["200"].content["image/png"]);
   const req = doc.components.schemas.SampleRequest;
   assert.equal(req.properties.draft.$ref ?? req.properties.draft.anyOf?.[0]?.$ref, "#/components/schemas/Draft");
