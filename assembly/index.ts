@@ -7,3 +7,4 @@ export * from "./special";
 export * from "./verify";
 export * from "./residual";
 export * from "./gmm";
+export * from "./bandwidth";

@@ -5,6 +5,20 @@ export function alloc(bytes: usize): usize {
   return heap.alloc(bytes);
 }
 
+/** Grows memory, exactly, so that `bytes` more can be allocated without growing again (the bump allocator
+ * would otherwise double memory on growth). Returns the memory size in pages afterwards. */
+export function reserve(bytes: usize): i32 {
+  const probe = heap.alloc(16);
+  const end = probe + bytes + 16;
+  const have = <usize>memory.size() << 16;
+  if (end > have) {
+    const pages = <i32>((end - have + 0xffff) >>> 16);
+    if (memory.grow(pages) < 0) unreachable();
+  }
+  heap.free(probe);
+  return memory.size();
+}
+
 /** Frees every allocation at once (stub runtime bump allocator); pointers held by the host become invalid. */
 export function resetHeap(): void {
   heap.reset();

@@ -1,12 +1,12 @@
 // One speculative round's core work for one chain (ALGORITHMS.md sections 2 and 4), twice: on core.wasm
 // through the src/core facades, and on the plain-TypeScript reference. Same inputs, same streams.
-import type { Core } from "../src/core/instance.ts";
+import type { Core, Ptr } from "../src/core/instance.ts";
 import { fillNormal, fillUniform } from "../src/core/random.ts";
 import { affine2 } from "../src/core/vector.ts";
 import { BLOCK_STRIDE, blockTau, readStepStats, STAT_STRIDE, stepStats } from "../src/core/verify.ts";
 import { residualDraw } from "../src/core/residual.ts";
 import { Purpose, streamOf } from "../src/sampler/randomness.ts";
-import { putF32 } from "../test/helpers/lanes.ts";
+import { putF32 } from "../tools/fixtures/lanes.ts";
 import * as ref from "./core-reference.ts";
 
 /** The phases of a round; `residual` runs at step min(tau, L - 1) so every round pays for one draw. */
@@ -48,7 +48,7 @@ export const makeInputs = (d: number, L: number): RoundInputs => {
 
 export const wasmRound = (core: Core, inp: RoundInputs, delta: number): Round => {
   const { d, L } = inp;
-  const x0 = putF32(core, inp.frozenX0), ys = [putF32(core, inp.x)], muD: number[] = [], xi: number[] = [], muT: number[] = [];
+  const x0 = putF32(core, inp.frozenX0), ys = [putF32(core, inp.x)], muD: Ptr[] = [], xi: Ptr[] = [], muT: Ptr[] = [];
   for (let i = 0; i < L; i++) { ys.push(core.allocF32(d)); muD.push(core.allocF32(d)); xi.push(core.allocF32(d)); muT.push(core.allocF32(d)); }
   const zeta = core.allocF32(d), out = core.allocF32(d);
   const stats = core.allocF64(STAT_STRIDE * (L + 1)), uniforms = core.allocF64(L + 1), blockInfo = core.allocF64(BLOCK_STRIDE * (L + 1));
@@ -70,7 +70,7 @@ export const wasmRound = (core: Core, inp: RoundInputs, delta: number): Round =>
       const j = Math.min(tau, L - 1);
       fillUniform(core, uniforms, stream(RES_U, j + 1), 0, 1);
       fillNormal(core, zeta, stream(RES_ZETA, j + 1), 0, d);
-      const v = residualDraw(core, out, muD[j], muT[j], zeta, inp.sigma[j], stats, j, blockInfo, core.f64(uniforms, 1)[0], d);
+      const v = residualDraw(core, out, muT[j], muD[j], zeta, inp.sigma[j], stats, j, blockInfo, core.f64(uniforms, 1)[0], d);
       residualS = v + readStepStats(core, stats, j).delta; // v = s - delta
     },
     result: () => ({ stats: [...core.f64(stats, STAT_STRIDE * L)], tau: round.verify(), s: residualS, y: core.f32(out, d).slice() }),

@@ -2,7 +2,8 @@
 // one weighted-residual draw) on core.wasm (SIMD) against a plain-TypeScript reference of the same maths.
 // Single-threaded, so "one core". Not a test: prints a table and whether the targets of issue 2 are met.
 import { cpus, loadavg } from "node:os";
-import { newCore } from "../test/helpers/core.ts";
+import { newCore } from "../tools/fixtures/core.ts";
+import { describeBandwidth, measureBandwidth } from "./bandwidth.ts";
 import { makeInputs, referenceRound, wasmRound, type Round } from "./core-round.ts";
 
 const DIMS = [2, 4096, 65536, 262144];
@@ -56,6 +57,9 @@ const agreement = (w: Round, t: Round) => {
 const main = () => {
   console.log(`# core.wasm per-round benchmark (one chain, L = ${L}, delta = ${DELTA})\n`);
   console.log(`machine: ${cpus()[0].model} (${cpus().length} logical CPUs, load ${loadavg().map((x) => fmt(x)).join(" ")}); node ${process.version}; ${new Date().toISOString()}\n`);
+  // Measured first, in the same wasm, so each round's GB/s can be read as a fraction of what the machine streams.
+  const bandwidth = measureBandwidth();
+  console.log(`${describeBandwidth(bandwidth)}\n`);
   const rows: string[] = [], phases: string[] = [], checks: string[] = [];
   const verdicts: string[] = [];
   for (const d of DIMS) {
@@ -66,7 +70,9 @@ const main = () => {
     const ws = timeIt(fullRound(w), budget), ts = timeIt(fullRound(t), budget);
     const simd = ws.ms, plain = ts.ms;
     const gbs = (ms: number) => bytesPerRound(d) / (ms * 1e6);
-    rows.push(`| ${d} | ${fmt(simd, 4)} (${fmt(ws.min, 4)}) | ${fmt(plain, 4)} (${fmt(ts.min, 4)}) | ${fmt(plain / simd, 1)}x | ${fmt(bytesPerRound(d) / 1e6, 2)} | ${fmt(gbs(simd))} | ${fmt(gbs(plain), 3)} | ${ws.runs} / ${ts.runs} |`);
+    const fraction = gbs(simd) / bandwidth.triadGBs;
+    rows.push(`| ${d} | ${fmt(simd, 4)} (${fmt(ws.min, 4)}) | ${fmt(plain, 4)} (${fmt(ts.min, 4)}) | ${fmt(plain / simd, 1)}x | ${fmt(bytesPerRound(d) / 1e6, 2)} | ${fmt(gbs(simd))} | ${fmt(100 * fraction, 0)}% | ${fmt(gbs(plain), 3)} | ${ws.runs} / ${ts.runs} |`);
+    if (d >= 65536) verdicts.push(`round at >= 70% of triad bandwidth at d = ${d}: ${fraction >= 0.7 ? "met" : "NOT met"} (${fmt(100 * fraction, 0)}% of ${fmt(bandwidth.triadGBs)} GB/s)`);
     const tau = w.verify();
     const phase = (fn: () => void) => fmt(timeIt(fn, budget / 3).ms, 4);
     phases.push(`| ${d} | ${phase(() => w.draft())} | ${phase(() => w.verify())} | ${phase(() => w.residual(tau))} |`);
@@ -75,7 +81,7 @@ const main = () => {
     if (d >= 4096) verdicts.push(`SIMD >= 5x plain TypeScript at d = ${d}: ${plain / simd >= 5 ? "met" : "NOT met"} (${fmt(plain / simd, 1)}x)`);
     if (d === 65536) verdicts.push(`round under 5 ms at d = 65536, L = ${L}: ${simd < 5 ? "met" : "NOT met"} (${fmt(simd, 3)} ms)`);
   }
-  console.log("| d | wasm SIMD ms/round (min) | plain TS ms/round (min) | ratio | MB touched/round | SIMD GB/s | plain TS GB/s | rounds timed (wasm / TS) |\n|---|---|---|---|---|---|---|---|");
+  console.log("| d | wasm SIMD ms/round (min) | plain TS ms/round (min) | ratio | MB touched/round | SIMD GB/s | of triad | plain TS GB/s | rounds timed (wasm / TS) |\n|---|---|---|---|---|---|---|---|---|");
   console.log(rows.join("\n"));
   console.log("\nwasm phases (ms, median): draft = L x (normals + 2 affine2); verify = L x stepStats + block tau; residual = u, zeta, 1-D inverse CDF, reconstruction\n");
   console.log("| d | draft | verify | residual |\n|---|---|---|---|");

@@ -61,8 +61,6 @@ const main = async () => {
     ["block free x0 L=16", "block", { freeze: "x0", window: 16 }],
     ["block free x0 adaptive L<=16", "block", { freeze: "x0", window: 16, adaptive: true }],
     ["block free x0 L=32", "block", { freeze: "x0", window: 32 }],
-    ["block free x0 extrapolate", "block", { freeze: "x0", extrapolate: true }],
-    ["block free eps extrapolate", "block", { freeze: "eps", extrapolate: true }],
     ["block frozen-target x0", "block", { type: "frozen-target", freeze: "x0" }],
     ["token free eps", "token", { freeze: "eps" }],
     ["token free x0", "token", { freeze: "x0" }],

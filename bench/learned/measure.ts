@@ -39,7 +39,7 @@ export const CELL_HEADER =
 
 export const cellLine = (c: Cell): string => {
   const d = c.spec.draft ?? {};
-  const draft = c.spec.method === "sequential" ? "-" : `${d.type ?? "free"} ${d.freeze ?? "x0"}${d.bonus === false ? " no-bonus" : ""}${d.adaptive ? " adaptive" : ""}${d.extrapolate ? " extrapolate" : ""}`;
+  const draft = c.spec.method === "sequential" ? "-" : `${d.type ?? "free"} ${d.freeze ?? "x0"}${d.bonus === false ? " no-bonus" : ""}${d.adaptive ? " adaptive" : ""}`;
   const window = c.spec.method === "sequential" ? "-" : `${d.adaptive ? "<=" : ""}${d.window ?? 16}`;
   return `| ${c.model} | ${c.spec.steps} | ${c.label} | ${draft} | ${window} | ${fmt(c.rounds.mean, 1)} ± ${fmt(c.rounds.half, 1)} | ${c.requestRounds} | ${fmt(c.speedup)}x | ${fmtOpt(c.acceptance)} | ${fmtOpt(c.delta)} | ${fmt(c.rowsPerSample, 0)} |`;
 };

@@ -1,7 +1,7 @@
 // Quality beside speed: samples through every method are indistinguishable from the sequential sampler's
 // (the tests' two-sample statistic, p-values printed), and they are not copies of the training images.
 import type { DraftOptions, Method } from "../../src/sampler/options.ts";
-import { digitsTwoSampleP } from "../../test/learned/two-sample.ts";
+import { digitsTwoSampleP } from "../../tools/fixtures/two-sample.ts";
 import { loadTrainImages } from "../../tools/learned/digits.ts";
 import { fmt } from "../harness.ts";
 import { histogramTable, nearestDistances } from "./nearest.ts";
@@ -20,7 +20,6 @@ const ARMS: [string, Method, Partial<DraftOptions>, number?][] = [
   ["block free x0 L=32", "block", { window: 32 }],
   ["block free x0 no bonus", "block", { bonus: false }],
   ["block free x0 adaptive L<=16", "block", { adaptive: true }],
-  ["block free x0 extrapolate", "block", { extrapolate: true }],
   ["block frozen-target x0", "block", { type: "frozen-target" }],
   // N = 50 against 100 was not told apart at 2000 samples (p = 0.14): too close for this statistic.
   ["control: sequential with N = 20 (must be told apart)", "sequential", {}, 20],

@@ -55,7 +55,6 @@ export const bestTable = (g: Grid, models: string[]): string => {
 const VARIANTS: [string, Method, Partial<DraftOptions>][] = [
   ["token", "token", { freeze: "x0", window: 16 }],
   ["token", "token", { freeze: "x0", window: 16, adaptive: true }],
-  ["token", "token", { freeze: "x0", window: 16, extrapolate: true }],
   ["block", "block", { freeze: "eps", window: 16 }],
   ["block", "block", { freeze: "x0", window: 8 }],
   ["block", "block", { freeze: "x0", window: 16 }],
@@ -64,12 +63,10 @@ const VARIANTS: [string, Method, Partial<DraftOptions>][] = [
   ["block", "block", { freeze: "x0", window: 8, adaptive: true }],
   ["block", "block", { freeze: "x0", window: 16, adaptive: true }],
   ["block", "block", { freeze: "x0", window: 32, adaptive: true }],
-  ["block", "block", { freeze: "x0", window: 16, extrapolate: true }],
-  ["block", "block", { freeze: "eps", window: 16, extrapolate: true }],
   ["block", "block", { type: "frozen-target", freeze: "x0", window: 16 }],
 ];
 
-/** Draft choices (adaptive window, extrapolation, bonus, frozen target, L = 32) at each N. */
+/** Draft choices (adaptive window, bonus, frozen target, L = 32) at each N. */
 export const variantsTable = async (targets: Target[], chains: number, log: (line: string) => void): Promise<string> => {
   const lines = [CELL_HEADER];
   for (const t of targets)

@@ -1,16 +1,25 @@
 // Size limits derived from a Worker isolate's budget (128 MB memory shared by concurrent requests,
-// CPU time per request). A request over a limit is refused up front with 413, naming the limit.
+// CPU time per request). A request is sized before any work: over a limit it is refused with 413
+// naming the limit; one that fits alone but not beside the requests already running gets 503
+// (admission.ts).
 import { LimitError } from "../errors.ts";
-import { chainFloats } from "../sampler/buffers.ts";
+import { chainBytes, scratchBytes, type ChainShape } from "../sampler/buffers.ts";
+import { embeddedBytes } from "../denoisers/embedded.ts";
+import { gridBytes, type ImageLayout } from "./encode/png.ts";
+import { MAX_DEADLINE_MS } from "../config/types.ts";
+import { STREAM_EVENTS } from "./round-events.ts";
 
 /** Schema bound on num_samples; the memory and CPU limits below usually bind first. */
 export const MAX_NUM_SAMPLES = 4096;
 
 export const LIMITS = {
-  // A quarter of the isolate's 128 MB: room for concurrent requests, the JS heap and the encoded answer.
-  memoryBytes: 32 * 2 ** 20,
-  // Values returned (num_samples x dim): 4 MiB as float32, about 20 MB as JSON text.
+  // What requests may hold at once in one isolate: its 128 MB less about 32 MB for the runtime, the
+  // Worker's code and module-level state (admission.ts shares it between concurrent requests).
+  isolateRequestBytes: 96 * 2 ** 20,
+  // Values returned (num_samples x dim): 4 MiB as float32.
   outputValues: 2 ** 20,
+  // JSON text costs about 20 bytes a value, built in memory whole: larger answers go as npy.
+  jsonValues: 2 ** 18,
   // Estimated worst-case Worker CPU (requestCpuMs): two thirds of the paid plan's default 30 s per request.
   cpuMs: 20_000,
 } as const;
@@ -20,27 +29,56 @@ export const LIMITS = {
 // the embedded mixture's work per value and component (zero for a remote denoiser, whose time is not CPU).
 export const ROW_COST_NS = { fixed: 1500, perValue: 13, perValueComponent: 1.2 } as const;
 
-// Bytes the sampler keeps per schedule step for its counters (a small JS object each, shared by the chains).
+// Bytes the sampler keeps per schedule step for its counters (a small JS object each, shared by the chains),
+// per chain for its JS state, per row of a round for the row tables, and per answer value by format.
 const COUNTER_BYTES_PER_STEP = 64;
+const CHAIN_JS_BYTES = 512;
+const ROW_TABLE_BYTES = 32;
+const ANSWER_BYTES_PER_VALUE = { json: 4 + 2 * 24, npy: 4 + 4, png: 4 } as const;
+// An inline mixture's mean: its body text (~8 bytes), the parsed JS number (8 in a packed array, more
+// boxed) and the validated float32 copy (4), measured at about 30 bytes a value under Node.
+const INLINE_BYTES_PER_VALUE = 32;
+// core.wasm's own data and stack before any allocation (its initial memory: 2 pages).
+const CORE_BASE_BYTES = 2 * 65536;
 
 export interface RequestSize {
   numSamples: number;
   /** Values per sample. */
   dim: number;
   steps: number;
-  /** Drafted steps per round; 1 for the sequential sampler. */
+  /** Drafted steps per round; 0 for the sequential sampler. */
   window: number;
+  frozenTarget: boolean;
+  /** Streamed with an x0 preview row per chain. */
+  preview: boolean;
   /** Components of an analytic mixture evaluated in the Worker; 0 when the denoiser is remote. */
   components: number;
+  /** Bytes per value on the wire to a remote denoiser (4 FP32, 2 FP16); 0 for an embedded one. */
+  wireBytes: number;
+  output: "json" | "npy" | "png";
+  /** The image grid a png answer draws (null otherwise). */
+  image: ImageLayout | null;
+  /** Means of an inline mixture, parsed from the body (0 for a configured model). */
+  inlineValues?: number;
 }
 
-/** Bytes resident for the whole request: chain buffers in wasm, one round's batch in JS, counters, the mixture. */
-export const requestBytes = (s: RequestSize): number => {
-  const chains = s.numSamples * chainFloats(s.dim, s.window);
-  const batch = 2 * s.numSamples * (s.window + 1) * s.dim; // states in, model outputs back
-  const mixture = s.components * s.dim;
-  return 4 * (chains + batch + mixture) + s.steps * COUNTER_BYTES_PER_STEP;
+/** Rows one round may put into the call: L drafted parents plus the bonus row, per chain. */
+export const roundRows = (s: RequestSize): number => s.numSamples * (s.window + 1);
+
+/** The parts of requestBytes, each counted from the code that allocates it. */
+export const requestMemory = (s: RequestSize) => {
+  const shape: ChainShape = { dim: s.dim, window: s.window, frozenTarget: s.frozenTarget, preview: s.preview };
+  const core = CORE_BASE_BYTES + scratchBytes(s.dim) + s.numSamples * chainBytes(shape) + (s.components ? embeddedBytes(s.components, s.dim) : 0);
+  // A remote round holds its request body and the answer's bytes; an embedded one streams rows in place.
+  const round = roundRows(s) * (2 * s.dim * s.wireBytes + ROW_TABLE_BYTES);
+  const values = s.numSamples * s.dim;
+  const answer = values * ANSWER_BYTES_PER_VALUE[s.output] + (s.output === "png" && s.image ? 2 * gridBytes(s.numSamples, s.image) : 0);
+  const js = s.steps * COUNTER_BYTES_PER_STEP + s.numSamples * CHAIN_JS_BYTES + (s.inlineValues ?? 0) * INLINE_BYTES_PER_VALUE;
+  return { core, round, answer, js, total: core + round + answer + js };
 };
+
+/** Bytes resident at the request's peak: core memory (chains, scratch, mixture), one round, the answer, counters. */
+export const requestBytes = (s: RequestSize): number => requestMemory(s).total;
 
 // A round puts at most window + 1 rows per chain into the call and commits at least one step, so
 // num_samples x steps x (window + 1) rows bound the work whatever the acceptance turns out to be.
@@ -49,7 +87,24 @@ export const worstCaseRows = (s: RequestSize): number => s.numSamples * s.steps 
 /** Worst-case CPU milliseconds: worst-case rows at the measured cost per row. */
 export const requestCpuMs = (s: RequestSize): number => {
   const rowNs = ROW_COST_NS.fixed + s.dim * (ROW_COST_NS.perValue + ROW_COST_NS.perValueComponent * s.components);
-  return (worstCaseRows(s) * rowNs) / 1e6;
+  return (worstCaseRows(s) * rowNs) / 1e6 + (s.preview ? streamCpuMs(s) : 0);
+};
+
+// A stream's own CPU, measured with V8 (Node 22, 2026-11) and workerd: per round, the event's counts
+// and the x0 preview copied out of core memory (Array.from, 80 ns a value); per event sent, the JSON
+// text, its encoding and the write to the client (150 us, then 70 ns a chain, 300 ns a preview value).
+export const STREAM_COST_NS = { round: 300, roundChain: 20, roundPreviewValue: 80, event: 150_000, eventChain: 70, eventPreviewValue: 300 } as const;
+
+/** CPU ms a stream adds: every round (steps + 1 at worst) builds an event; coalescing sends at most
+ * the burst plus perSecond over the longest deadline a model may set, and the last round. */
+export const streamCpuMs = (s: RequestSize): number => {
+  const c = STREAM_COST_NS;
+  const rounds = s.steps + 1;
+  const preview = s.numSamples * s.dim <= STREAM_EVENTS.previewValues ? s.numSamples * s.dim : 0;
+  const events = Math.min(rounds, STREAM_EVENTS.burst + (STREAM_EVENTS.perSecond * MAX_DEADLINE_MS) / 1000) + 1;
+  const roundNs = c.round + c.roundChain * s.numSamples + c.roundPreviewValue * preview;
+  const eventNs = c.event + c.eventChain * s.numSamples + c.eventPreviewValue * preview;
+  return (rounds * roundNs + events * eventNs) / 1e6;
 };
 
 /** Throws LimitError (413) naming the first limit the request exceeds. */
@@ -58,14 +113,40 @@ export const checkLimits = (s: RequestSize): void => {
   if (out > LIMITS.outputValues) {
     throw new LimitError("num_samples", `num_samples x dim = ${out} values; limit output_values is ${LIMITS.outputValues}`);
   }
-  const bytes = requestBytes(s);
-  if (bytes > LIMITS.memoryBytes) {
-    throw new LimitError("num_samples", `request needs ${mib(bytes)} MiB resident (num_samples x dim x window); limit memory is ${mib(LIMITS.memoryBytes)} MiB`);
+  if (s.output === "json" && out > LIMITS.jsonValues) {
+    throw new LimitError("output", `num_samples x dim = ${out} values; limit json_values is ${LIMITS.jsonValues}: ask for "output": "npy" (4 bytes a value)`);
   }
+  const bytes = requestBytes(s);
+  if (bytes > LIMITS.isolateRequestBytes) throw new LimitError(...memoryRefusal(s, bytes));
   const cpuMs = requestCpuMs(s);
   if (cpuMs > LIMITS.cpuMs) {
     throw new LimitError("steps", `request may need ${(cpuMs / 1000).toFixed(1)} s of CPU (num_samples x steps x (window + 1) = ${worstCaseRows(s)} rows of dim ${s.dim}${s.components ? ` x ${s.components} components` : ""}); limit cpu is ${LIMITS.cpuMs / 1000} s`);
   }
 };
 
-const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+// Names what to change: fewer samples when several would not fit, else the largest window that fits.
+const memoryRefusal = (s: RequestSize, bytes: number): [string, string] => {
+  const what = `request needs ${mib(bytes)} MiB at its peak (${describe(s)}); limit memory is ${mib(LIMITS.isolateRequestBytes)} MiB per isolate`;
+  const fitSamples = largestFitting(s.numSamples, (n) => requestBytes({ ...s, numSamples: n }));
+  if (fitSamples >= 1 && s.numSamples > 1) return ["num_samples", `${what}; at most ${fitSamples} samples fit`];
+  const one = { ...s, numSamples: 1 };
+  const fitWindow = s.window > 0 ? largestFitting(s.window, (w) => requestBytes({ ...one, window: w })) : 0;
+  if (fitWindow >= 1) return ["draft.window", `${what}; one sample fits with draft.window at most ${fitWindow}`];
+  return ["model", `${what}; this model is too large for one sample even with the sequential sampler`];
+};
+
+// Largest n in 1..max with bytes(n) within the isolate's budget (bytes grows with n), or 0.
+const largestFitting = (max: number, bytes: (n: number) => number): number => {
+  let lo = 0, hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (bytes(mid) <= LIMITS.isolateRequestBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+};
+
+const describe = (s: RequestSize) =>
+  `${s.numSamples} x dim ${s.dim}, window ${s.window}${s.wireBytes ? `, ${s.wireBytes}-byte wire values` : ""}${s.components ? `, ${s.components} mixture components` : ""}`;
+
+export const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);

@@ -5,7 +5,7 @@ import { InvalidRequestError } from "../errors.ts";
 import { componentCount } from "../models/index.ts";
 import type { SamplerOptions } from "../sampler/options.ts";
 import type { ImageLayout } from "./encode/index.ts";
-import { checkLimits } from "./limits.ts";
+import { checkLimits, requestBytes, type RequestSize } from "./limits.ts";
 import { imageLayout, resolveModel, type ResolvedModel } from "./model.ts";
 import { scheduleFor } from "./schedule.ts";
 import type { OutputFormat, SampleRequest } from "./schemas/index.ts";
@@ -18,9 +18,11 @@ export interface SamplePlan {
   /** The model's image layout, or null when its shape is not an image. */
   image: ImageLayout | null;
   stream: boolean;
+  /** Estimated peak memory (limits.ts), reserved against the isolate's budget while the request runs. */
+  memoryBytes: number;
 }
 
-/** `acceptsStream`: the client sent Accept: text/event-stream. Throws InvalidRequestError / LimitError. */
+/** `acceptsStream`: the client sent Accept: text/event-stream. Throws InvalidRequestError / LimitError / ModelUnavailableError. */
 export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsStream = false): SamplePlan => {
   const model = resolveModel(req.model, catalog);
   const stream = req.stream || acceptsStream;
@@ -35,13 +37,20 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
   const method = req.method ?? model.defaults.method;
   const draft = { ...model.defaults.draft, ...req.draft };
   const schedule = scheduleFor(model, req.scheduler, steps);
-  checkLimits({
+  const size: RequestSize = {
     numSamples: req.num_samples,
     dim: model.dim,
     steps,
-    window: method === "sequential" ? 1 : draft.window,
+    window: method === "sequential" ? 0 : draft.window,
+    frozenTarget: method !== "sequential" && draft.type === "frozen-target",
+    preview: stream,
     components: model.mixture ? componentCount(model.mixture) : 0,
-  });
+    wireBytes: model.mixture ? 0 : model.config?.settings?.wire_dtype === "FP16" ? 2 : 4,
+    output: req.output,
+    image: req.output === "png" ? image : null,
+    inlineValues: model.config === undefined && model.mixture ? model.mixture.means.length : 0,
+  };
+  checkLimits(size);
   const options: SamplerOptions = { method, draft, schedule, numChains: req.num_samples, seed: resolveSeed(req.seed) };
-  return { model, options, output: req.output, image, stream };
+  return { model, options, output: req.output, image, stream, memoryBytes: requestBytes(size) };
 };

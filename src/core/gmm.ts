@@ -1,8 +1,8 @@
 // Typed facade over core.wasm's mixture denoiser: upload a mixture once, evaluate batches of rows.
 import type { GaussianMixture } from "../models/mixture.ts";
-import type { Core } from "./instance.ts";
+import type { Core, Ptr } from "./instance.ts";
 
-type P = number;
+type P = Ptr;
 interface GmmExports {
   gmmMeanSqNorms(out: P, means: P, k: number, d: number): void;
   gmmEps(out: P, x: P, alphaBar: P, rows: number, d: number, means: P, logWeights: P, meanSqNorms: P, k: number, s2: number, scratch: P): void;
@@ -36,7 +36,7 @@ export const uploadMixture = (core: Core, mixture: GaussianMixture): ResidentMix
   raw.gmmMeanSqNorms(sqNorms, means, k, d);
   const scratch = core.allocF64(k + 2 * d);
   // Staging for the copying API: grown by doubling so repeated calls do not exhaust the arena.
-  let cap = 0, xs = 0, alphas = 0;
+  let cap = 0, xs = 0 as Ptr, alphas = 0 as Ptr;
   const stage = (rows: number): void => {
     if (rows <= cap) return;
     cap = Math.max(rows, 2 * cap);

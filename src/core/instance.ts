@@ -2,10 +2,17 @@
 // One instance per request: an isolate serves requests concurrently and a request's
 // chains live across awaits, so no wasm state is shared between requests.
 
+/** A byte offset into a core instance's linear memory: a distinct type so that counts and values are never passed as pointers. */
+export type Ptr = number & { readonly __wasmPointer: unique symbol };
+
+/** The pointer `bytes` past `ptr` (row r of a block, field i of a record). */
+export const offsetPtr = (ptr: Ptr, bytes: number): Ptr => (ptr + bytes) as Ptr;
+
 /** Raw exports of core.wasm (pointers are byte offsets into `memory`). */
 export interface CoreExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
+  reserve(bytes: number): number;
   resetHeap(): void;
   features(): number;
   [kernel: string]: unknown;
@@ -15,20 +22,27 @@ export interface CoreExports {
 export interface Core {
   readonly raw: CoreExports;
   /** Allocates n f32 (zeroed) and returns the byte pointer. */
-  allocF32(n: number): number;
-  allocF64(n: number): number;
-  allocU32(n: number): number;
+  allocF32(n: number): Ptr;
+  allocF64(n: number): Ptr;
+  allocU32(n: number): Ptr;
+  /** Grows memory once, exactly, so that allocations of `bytes` in all (ALLOC_OVERHEAD each included) need no further growth. */
+  reserve(bytes: number): void;
   /** Views are recreated on every call: memory may have grown since the last one. */
-  f32(ptr: number, n: number): Float32Array;
-  f64(ptr: number, n: number): Float64Array;
-  u32(ptr: number, n: number): Uint32Array;
+  f32(ptr: Ptr, n: number): Float32Array;
+  f64(ptr: Ptr, n: number): Float64Array;
+  u32(ptr: Ptr, n: number): Uint32Array;
+  /** The pointer of a view into this instance's memory, or null for any other array. */
+  ptrOf(view: Float32Array): Ptr | null;
 }
+
+/** Bytes an allocation may take beyond its size (16-byte alignment and the allocator's block header). */
+export const ALLOC_OVERHEAD = 32;
 
 export const instantiateCore = (module: WebAssembly.Module): Core => {
   const instance = new WebAssembly.Instance(module, { env: { abort: coreAbort } });
   const raw = instance.exports as unknown as CoreExports;
-  const zeroed = (bytes: number): number => {
-    const ptr = raw.alloc(Math.max(bytes, 16));
+  const zeroed = (bytes: number): Ptr => {
+    const ptr = raw.alloc(Math.max(bytes, 16)) as Ptr;
     new Uint8Array(raw.memory.buffer, ptr, bytes).fill(0);
     return ptr;
   };
@@ -37,9 +51,11 @@ export const instantiateCore = (module: WebAssembly.Module): Core => {
     allocF32: (n) => zeroed(n * 4),
     allocF64: (n) => zeroed(n * 8),
     allocU32: (n) => zeroed(n * 4),
+    reserve: (bytes) => void raw.reserve(bytes),
     f32: (ptr, n) => new Float32Array(raw.memory.buffer, ptr, n),
     f64: (ptr, n) => new Float64Array(raw.memory.buffer, ptr, n),
     u32: (ptr, n) => new Uint32Array(raw.memory.buffer, ptr, n),
+    ptrOf: (view) => (view.buffer === raw.memory.buffer ? (view.byteOffset as Ptr) : null),
   };
 };
 

@@ -1,8 +1,8 @@
 // Typed facade over core.wasm's weighted-residual sampler (ALGORITHMS.md section 4; assembly/residual*.ts).
-import type { Core } from "./instance.ts";
+import type { Core, Ptr } from "./instance.ts";
 import { blockLogWeight, nonFiniteTarget, readStepStats } from "./verify.ts";
 
-type P = number;
+type P = Ptr;
 interface ResidualExports {
   residualCut(delta: number, logW: number): number;
   residualLogMass(delta: number, logW: number): number;
@@ -29,7 +29,7 @@ export const residualApply = (core: Core, out: P, muT: P, muD: P, zeta: P, sigma
 
 /** The residual draw of block verification after tau accepted steps: step tau+1's stats, weight w_tau from info. */
 // u ~ U(0, 1) and zeta ~ N(0, I) must be fresh (never the draft's noise). Returns v = s - delta.
-export const residualDraw = (core: Core, out: P, muD: P, muT: P, zeta: P, sigma: number, stats: P, tau: number, info: P, u: number, n: number): number => {
+export const residualDraw = (core: Core, out: P, muT: P, muD: P, zeta: P, sigma: number, stats: P, tau: number, info: P, u: number, n: number): number => {
   const { delta } = readStepStats(core, stats, tau);
   const v = residualCoord(core, delta, blockLogWeight(core, info, tau), u);
   residualApply(core, out, muT, muD, zeta, sigma, delta, v, n);

@@ -1,22 +1,25 @@
 // The denoiser port: the sampler's only view of a model. One call per round, all chains' rows.
+// Rows stream through it: the denoiser reads each state where the sampler keeps it and hands each
+// output back in row order, so neither side makes a full-size copy of the batch.
 
 export type PredictionType = "epsilon" | "sample" | "v_prediction";
 
-/** A batch of rows to evaluate: row r is state x[r*dim .. (r+1)*dim) at timestep t[r]. */
+/** A batch of rows to evaluate: row r is state(r) at timesteps[r]. */
 export interface DenoiserBatch {
-  rows: number;
-  /** Row-major states, rows * dim values. */
-  x: Float32Array;
+  readonly rows: number;
   /** Integer training timestep of each row. */
-  timesteps: Int32Array;
+  readonly timesteps: Int32Array;
   /** alphas_cumprod at each row's timestep (analytic models use it; remote models get timesteps). */
-  alphaBar: Float64Array;
+  readonly alphaBar: Float64Array;
+  /** Row r's state, dim values. A view into memory that may move: read it before the next await. */
+  state(r: number): Float32Array;
+  /** Hands back row r's model output (dim values, read before put returns). Rows go in order 0..rows-1. */
+  put(r: number, output: Float32Array): void;
 }
 
 /** A denoiser evaluates rows independently: a row's output never depends on its batch neighbours. */
 export interface Denoiser {
   readonly dim: number;
-  readonly predictionType: PredictionType;
-  /** Returns rows * dim model outputs (in `predictionType` units), row-major. */
-  evaluate(batch: DenoiserBatch, signal?: AbortSignal): Promise<Float32Array>;
+  /** Evaluates every row of the batch and puts each output, in row order, before it resolves. */
+  evaluate(batch: DenoiserBatch, signal?: AbortSignal): Promise<void>;
 }

@@ -16,7 +16,7 @@ export interface GaussianMixture {
 export const MIXTURE_LIMITS = {
   maxComponents: 1024,
   maxDim: 65536,
-  maxMeanValues: 4_194_304,
+  maxMeanValues: 1_048_576,
   minStd: 1e-6,
   maxStd: 1e6,
 } as const;

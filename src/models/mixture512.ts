@@ -1,5 +1,6 @@
 // `gmm-512`: 8 components in d = 512 with seeded pseudo-random means, identical on every engine.
 import { makeMixture, type GaussianMixture } from "./mixture.ts";
+import { uniform } from "./seeded.ts";
 
 export const M512_DIM = 512;
 export const M512_COMPONENTS = 8;
@@ -7,15 +8,6 @@ export const M512_SEED = 0x5eed0512;
 // Per-coordinate variance of the mixture is (1 - s^2) + s^2 = 1, like normalised data;
 // components are about 2.4 s sqrt(d) apart, each a shell of radius s sqrt(d).
 export const M512_STD = 0.5;
-
-// Counter-based 32-bit hash (integer ops only, so bit-identical everywhere) -> uniform in [0, 1).
-function uniform(seed: number, i: number): number {
-  let h = (seed ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h = (h ^ (h >>> 16)) >>> 0;
-  return h / 4294967296;
-}
 
 // Irwin-Hall with 4 terms, centred and scaled to unit variance: bell-shaped, no transcendental functions.
 function bell(seed: number, i: number): number {

@@ -1,136 +1,111 @@
-// One chain's state and its two halves of a round: prepare rows before the batched call,
-// then verify and commit after it. Both halves are synchronous: nothing here spans an await.
-import type { Core } from "../core/instance.ts";
-import type { SamplerOptions } from "./options.ts";
-import type { Schedule } from "./scheduler/types.ts";
-import { allocChainBuffers, row, type ChainBuffers } from "./buffers.ts";
-import { newChainCounters, type ChainCounters, type StepCounters, type VerifyTotals } from "./stats.ts";
+// One chain through a round: prepare its rows before the batched call, take each output as it arrives,
+// commit after its last row. Everything here is synchronous: nothing spans an await.
+import type { Ptr } from "../core/instance.ts";
+import type { ScheduleStep } from "./scheduler/types.ts";
+import type { ChainState, SamplerContext } from "./state.ts";
+import { allocChainRows, row, type ChainShape } from "./buffers.ts";
+import { newChainCounters } from "./stats.ts";
 import { planNext, planRows, type Plan } from "./plan.ts";
-import { Purpose, streamOf, type RngKey } from "./randomness.ts";
-import { fillNormal } from "../core/random.ts";
-import { affine2, copy } from "../core/vector.ts";
-import { writeEps, writeMean, writeX0 } from "./means.ts";
-import { draftWindow } from "./draft.ts";
-import { verifyWindow } from "./verify.ts";
-import { chooseWindow, newPositionAcceptance, type PositionAcceptance } from "./adaptive.ts";
-import { rememberFrozen } from "./extrapolate.ts";
-
-export interface Chain {
-  /** Global chain index (the RNG's c3 word). */
-  id: number;
-  buf: ChainBuffers;
-  /** Next step to take, 0..N; the chain is done at N. */
-  k: number;
-  frozenValid: boolean;
-  frozenAtCurrent: boolean;
-  /** Timesteps of the frozen value and of the one before it (-1: none yet). */
-  frozenT: number;
-  frozenBeforeT: number;
-  plan: Plan | null;
-  /** Acceptance by window position, for adaptive windows. */
-  positions: PositionAcceptance;
-  counters: ChainCounters;
-}
-
-/** Context shared by every chain of one request. */
-export interface ChainContext {
-  core: Core;
-  opts: SamplerOptions;
-  sched: Schedule;
-  key: RngKey;
-  dim: number;
-  /** Per schedule step, summed over the request's chains (per-chain copies would cost chains x steps). */
-  perStep: StepCounters[];
-  totals: VerifyTotals;
-  /** Keep buf.previewX0 up to date for round events. */
-  preview: boolean;
-}
+import { Purpose, streamOf } from "./randomness.ts";
+import { fillNormal, fillUniform } from "../core/random.ts";
+import { copy } from "../core/vector.ts";
+import { draftWindow, type DraftInput } from "./draft.ts";
+import { freezeOutput, targetStep } from "./target.ts";
+import { neededParent, newProgress, observeParent, type WindowInput } from "./verify-step.ts";
+import { commitWindow } from "./verify-window.ts";
+import { recordWindow, stepsSeen } from "./record.ts";
+import { chooseWindow, newPositionAcceptance, observeWindow } from "./adaptive.ts";
 
 /** Allocates a chain and draws x_N ~ N(0, I). */
-export const newChain = (ctx: ChainContext, id: number): Chain => {
-  const buf = allocChainBuffers(ctx.core, ctx.dim, ctx.opts.method === "sequential" ? 1 : ctx.opts.draft.window, ctx.preview);
-  fillNormal(ctx.core, buf.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
-  return { id, buf, k: 0, frozenValid: false, frozenAtCurrent: false, frozenT: -1, frozenBeforeT: -1, plan: null, positions: newPositionAcceptance(buf.window), counters: newChainCounters() };
+export const newChain = (ctx: SamplerContext, shape: ChainShape, id: number): ChainState => {
+  const rows = allocChainRows(ctx.core, shape);
+  fillNormal(ctx.core, rows.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
+  return { id, rows, round: 0, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, progress: null, positions: newPositionAcceptance(Math.max(shape.window, 1)), counters: newChainCounters() };
 };
 
-export const isDone = (ctx: ChainContext, chain: Chain): boolean => chain.k >= ctx.sched.steps.length;
+export const isDone = (ctx: SamplerContext, chain: ChainState): boolean => chain.k >= ctx.sched.steps.length;
 
-/** Plans the chain's part of the next call, drafting a window if needed; returns its row count. */
-export const prepare = (ctx: ChainContext, chain: Chain): number => {
+const draftOf = (chain: ChainState): DraftInput =>
+  ({ chain: chain.id, round: chain.round, k: chain.k, x: chain.rows.x, frozen: chain.rows.frozen, ys: chain.rows.ys });
+
+const windowOf = (chain: ChainState, plan: Extract<Plan, { kind: "window" }>): WindowInput =>
+  ({ draft: draftOf(chain), window: plan.window, bonus: plan.bonus, stats: chain.rows.stats, uniforms: chain.rows.uniforms, blockInfo: chain.rows.blockInfo });
+
+const previewOf = (ctx: SamplerContext, chain: ChainState): Ptr | null => (ctx.preview ? chain.rows.previewX0 : null);
+
+/** Plans the chain's part of the next call (drafting a window if needed) and starts its round; returns its row count. */
+export const prepare = (ctx: SamplerContext, chain: ChainState): number => {
   const { draft } = ctx.opts;
   const windowCap = draft.adaptive ? chooseWindow(chain.positions, draft.window) : draft.window;
   const plan = planNext(ctx.opts, { steps: ctx.sched.steps, k: chain.k, frozenValid: chain.frozenValid, frozenAtCurrent: chain.frozenAtCurrent, windowCap });
   chain.plan = plan;
+  chain.round++;
   chain.counters.rounds++;
-  if (plan.kind === "window") draftWindow(ctx, chain, plan.window);
   const rows = planRows(plan);
   chain.counters.rows += rows;
+  if (plan.kind !== "window") return rows;
+  const w = windowOf(chain, plan);
+  draftWindow(ctx, w.draft, plan.window);
+  fillUniform(ctx.core, w.uniforms, streamOf(ctx.key, Purpose.accept, 0, chain.round, chain.id), 0, plan.window);
+  chain.progress = newProgress();
+  // Frozen-target draft: the output at y~_0 came in the round before; its step is verified now.
+  if (plan.first === 1) observeParent(ctx, w, chain.progress, 0, chain.rows.startOut);
+  if (rows === 0) throw new Error("sampler: a window round with no rows");
   return rows;
 };
 
-/** Copies the chain's row states and timesteps into the batch at `offset`. */
-export const writeRows = (ctx: ChainContext, chain: Chain, x: Float32Array, timesteps: Int32Array, alphaBar: Float64Array, offset: number): void => {
-  const { dim } = ctx;
-  const put = (r: number, ptr: number, stepIndex: number) => {
-    x.set(ctx.core.f32(ptr, dim), (offset + r) * dim);
-    timesteps[offset + r] = ctx.sched.steps[stepIndex].t;
-    alphaBar[offset + r] = ctx.sched.steps[stepIndex].alphaProdT;
-  };
+/** Parent index (in the window, or 0 for x) of the chain's r-th row this round. */
+const parentOf = (plan: Plan, r: number): number => (plan.kind === "window" ? plan.first + r : 0);
+
+/** The state and schedule step of the chain's r-th row this round. */
+export const rowInput = (ctx: SamplerContext, chain: ChainState, r: number): { state: Ptr; step: ScheduleStep } => {
   const plan = chain.plan!;
-  if (plan.kind !== "window") return put(0, chain.buf.x, chain.k);
-  let r = 0;
-  for (let p = plan.first; p < plan.window; p++) put(r++, row(chain.buf.ys, p, dim), chain.k + p);
-  if (plan.bonus) put(r, row(chain.buf.ys, plan.window, dim), chain.k + plan.window);
+  const p = parentOf(plan, r);
+  if (plan.kind !== "window") return { state: chain.rows.x, step: ctx.sched.steps[chain.k] };
+  return { state: row(chain.rows.ys, p, ctx.dim), step: ctx.sched.steps[chain.k + p] };
 };
 
-/** Reads the chain's outputs from the batch and commits steps. */
-export const commit = (ctx: ChainContext, chain: Chain, outputs: Float32Array, offset: number): void => {
-  const { dim, core } = ctx;
+/** Takes the model output of the chain's r-th row; `last` marks its last row this round, after which it commits. */
+export const consume = (ctx: SamplerContext, chain: ChainState, r: number, output: Ptr, last: boolean): void => {
   const plan = chain.plan!;
-  const copyOut = (r: number, parent: number) => core.f32(row(chain.buf.out, parent, dim), dim).set(outputs.subarray((offset + r) * dim, (offset + r + 1) * dim));
-  if (plan.kind === "window") {
-    let r = 0;
-    for (let p = plan.first; p < plan.window; p++) copyOut(r++, p);
-    if (plan.bonus) copyOut(r, plan.window);
-    const committed = verifyWindow(ctx, chain, plan.window, plan.bonus);
-    chain.k += committed;
-    chain.frozenAtCurrent = false;
-    return;
-  }
-  copyOut(0, 0);
-  setFrozen(ctx, chain, chain.buf.x, 0, chain.k);
+  if (plan.kind === "window") return consumeWindowRow(ctx, chain, plan, parentOf(plan, r), output, last);
+  const { rows } = chain;
+  freezeOutput(ctx, rows.frozen, previewOf(ctx, chain), rows.x, output, chain.k);
+  chain.frozenValid = true;
   if (plan.kind === "start") {
+    copy(ctx.core, rows.startOut, output, ctx.dim);
     chain.frozenAtCurrent = true;
     return;
   }
-  targetStep(ctx, chain, chain.buf.x, 0, chain.k, 0);
+  targetStep(ctx, rows.x, rows.x, output, chain.k, { chain: chain.id, round: chain.round, slot: 0 });
   chain.k += 1;
   chain.counters.committed += 1;
   chain.frozenAtCurrent = false;
 };
 
-/** Keeps the output at parent row p (state y, step k) as the Free Drafter's frozen eps or x0. */
-export const setFrozen = (ctx: ChainContext, chain: Chain, y: number, p: number, k: number): void => {
-  const { core, sched, dim } = ctx;
-  const out = row(chain.buf.out, p, dim);
-  const type = sched.predictionType;
-  const step = sched.steps[k];
-  rememberFrozen(ctx, chain);
-  if (ctx.preview) writeX0(core, sched, chain.buf.previewX0, y, out, type, step, dim);
-  chain.frozenT = step.t;
-  if (ctx.opts.draft.freeze === "eps") writeEps(core, chain.buf.frozen, y, out, type, step, dim);
-  else writeX0(core, sched, chain.buf.frozen, y, out, type, step, dim);
+const consumeWindowRow = (ctx: SamplerContext, chain: ChainState, plan: Extract<Plan, { kind: "window" }>, p: number, output: Ptr, last: boolean): void => {
+  const w = windowOf(chain, plan);
+  const progress = chain.progress!;
+  const keep = observeParent(ctx, w, progress, p, output);
+  if (keep && !last) {
+    copy(ctx.core, chain.rows.kept, output, ctx.dim);
+    progress.keptParent = p;
+  }
+  if (!last) return;
+  const tau = progress.tau;
+  const needed = neededParent(tau, plan.window, plan.bonus);
+  let out: Ptr;
+  if (needed === p) out = output;
+  else if (needed === 0 && plan.first === 1) out = chain.rows.startOut;
+  else if (needed === progress.keptParent) out = chain.rows.kept;
+  else throw new Error(`sampler: window stopped at ${tau} but the output kept is row ${progress.keptParent}`);
+  const seen = stepsSeen(ctx.opts.method, plan.window, tau);
+  recordWindow(ctx.core, chain.rows.stats, chain.k, seen, tau, ctx.perStep, ctx.totals, chain.counters);
+  observeWindow(chain.positions, seen, tau);
+  const committed = commitWindow(ctx, w, tau, out, { x: chain.rows.x, frozen: chain.rows.frozen, preview: previewOf(ctx, chain) });
+  chain.k += committed;
+  chain.counters.committed += committed;
   chain.frozenValid = true;
-};
-
-/** x <- a draw of the target step k from state y with the output at parent row p (fresh noise, index `slot`). */
-export const targetStep = (ctx: ChainContext, chain: Chain, y: number, p: number, k: number, slot: number): void => {
-  const { core, sched, dim } = ctx;
-  const b = chain.buf;
-  const step = sched.steps[k];
-  const mu = row(b.muT, b.window, dim);
-  writeMean(core, sched, b, mu, y, row(b.out, p, dim), sched.predictionType, step);
-  if (step.sigma === 0) return copy(core, b.x, mu, dim);
-  fillNormal(core, b.zeta, streamOf(ctx.key, Purpose.step, slot, chain.counters.rounds, chain.id), 0, dim);
-  affine2(core, b.x, 1, mu, step.sigma, b.zeta, dim);
+  chain.frozenAtCurrent = false;
+  chain.progress = null;
 };

@@ -1,25 +1,45 @@
 // Drafting a window (ALGORITHMS.md sections 2 and 5): y~_i = mu_D,i + sigma_i xi_i, where mu_D,i
 // re-applies the scheduler at (y~_{i-1}, t) with the frozen eps or x0 in place of a fresh output.
-import type { Chain, ChainContext } from "./chain.ts";
+import type { Ptr } from "../core/instance.ts";
+import type { SamplerContext } from "./state.ts";
 import { row } from "./buffers.ts";
 import { Purpose, streamOf } from "./randomness.ts";
 import { fillNormal } from "../core/random.ts";
 import { affine2, copy } from "../core/vector.ts";
-import { writeMean } from "./means.ts";
-import { draftQuantity } from "./extrapolate.ts";
+import { writeDraftMean } from "./means.ts";
 
-export const draftWindow = (ctx: ChainContext, chain: Chain, window: number): void => {
+/** Where a window of a chain starts and what it drafts from. */
+export interface DraftInput {
+  chain: number;
+  round: number;
+  /** Schedule index of the window's first step. */
+  k: number;
+  /** Committed state y~_0, the frozen value, and the L + 1 rows y~_0..y~_L to fill. */
+  x: Ptr;
+  frozen: Ptr;
+  ys: Ptr;
+}
+
+/** Draft mean of step i (1-based) of a window at parent y~_{i-1}, into scratch.muD; returns the pointer. */
+export const draftMeanAt = (ctx: SamplerContext, d: DraftInput, i: number): Ptr => {
+  const { core, sched, dim, scratch } = ctx;
+  writeDraftMean(core, sched, scratch, scratch.muD, row(d.ys, i - 1, dim), d.frozen, ctx.opts.draft.freeze, sched.steps[d.k + i - 1]);
+  return scratch.muD;
+};
+
+/** Draft noise xi_i of step i, regenerated from its counters into scratch.noise; returns the pointer. */
+export const draftNoiseAt = (ctx: SamplerContext, d: DraftInput, i: number): Ptr => {
+  fillNormal(ctx.core, ctx.scratch.noise, streamOf(ctx.key, Purpose.draft, i, d.round, d.chain), 0, ctx.dim);
+  return ctx.scratch.noise;
+};
+
+/** Writes y~_0 = x and y~_1..y~_L into d.ys. */
+export const draftWindow = (ctx: SamplerContext, d: DraftInput, window: number): void => {
   const { core, sched, dim } = ctx;
-  const b = chain.buf;
-  // A frozen eps is re-used as an epsilon prediction, a frozen x0 as a sample prediction.
-  const frozenType = ctx.opts.draft.freeze === "eps" ? "epsilon" : "sample";
-  copy(core, b.ys, b.x, dim);
+  copy(core, d.ys, d.x, dim);
   for (let i = 1; i <= window; i++) {
-    const step = sched.steps[chain.k + i - 1];
-    const muD = row(b.muD, i - 1, dim);
-    const xi = row(b.xi, i - 1, dim);
-    writeMean(core, sched, b, muD, row(b.ys, i - 1, dim), draftQuantity(ctx, chain, step.t), frozenType, step);
-    fillNormal(core, xi, streamOf(ctx.key, Purpose.draft, i, chain.counters.rounds, chain.id), 0, dim);
-    affine2(core, row(b.ys, i, dim), 1, muD, step.sigma, xi, dim);
+    const muD = draftMeanAt(ctx, d, i);
+    const xi = draftNoiseAt(ctx, d, i);
+    affine2(core, row(d.ys, i, dim), 1, muD, sched.steps[d.k + i - 1].sigma, xi, dim);
   }
 };

@@ -19,8 +19,6 @@ export interface DraftOptions {
   bonus: boolean;
   /** Choose each round's L (up to `window`) from the chain's past acceptance by position. */
   adaptive: boolean;
-  /** Extrapolate the frozen quantity linearly in t through its last two values (experimental). */
-  extrapolate: boolean;
 }
 
 export interface SamplerOptions {
@@ -45,4 +43,4 @@ export const checkSamplerOptions = (o: SamplerOptions): void => {
 };
 
 // Measured by bench/rounds.ts: x0 freeze beats eps far in high dimension; L = 16 beats 8 on every built-in.
-export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 16, freeze: "x0", bonus: true, adaptive: false, extrapolate: false };
+export const DEFAULT_DRAFT: DraftOptions = { type: "free", window: 16, freeze: "x0", bonus: true, adaptive: false };

@@ -1,11 +1,14 @@
 // The round loop: every active chain prepares its rows, ONE batched denoiser call evaluates them
-// all, every chain verifies and commits. Finished chains drop out of the batch.
-import type { Core } from "../core/instance.ts";
-import type { Denoiser } from "../denoisers/port.ts";
+// all, and each output goes to its chain as it arrives; a chain commits after its last row.
+// Finished chains drop out of the batch.
+import type { Core, Ptr } from "../core/instance.ts";
+import type { Denoiser, DenoiserBatch } from "../denoisers/port.ts";
 import { DenoiserBadResponseError } from "../errors.ts";
 import { checkSamplerOptions, type SamplerOptions } from "./options.ts";
 import { seedKey } from "./randomness.ts";
-import { commit, isDone, newChain, prepare, writeRows, type Chain, type ChainContext } from "./chain.ts";
+import { consume, isDone, newChain, prepare, rowInput } from "./chain.ts";
+import { allocScratch, chainBytes, chainShape, scratchBytes } from "./buffers.ts";
+import type { ChainState, SamplerContext } from "./state.ts";
 import { summarise, type SampleStats } from "./summary.ts";
 import { newStepCounters, type VerifyTotals } from "./stats.ts";
 
@@ -38,47 +41,86 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   checkSamplerOptions(opts);
   const started = performance.now();
   const dim = denoiser.dim;
-  const ctx: ChainContext = { core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, perStep: newStepCounters(opts.schedule.steps.length), totals: { verified: 0, accepted: 0 }, preview: hooks.preview === true };
+  const preview = hooks.preview === true;
+  const shape = chainShape(opts, dim, preview);
+  // One exact growth of core memory for everything below (the allocator would otherwise double it).
+  core.reserve(scratchBytes(dim) + opts.numChains * chainBytes(shape));
+  const ctx: SamplerContext = {
+    core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, scratch: allocScratch(core, dim),
+    perStep: newStepCounters(opts.schedule.steps.length), totals: { verified: 0, accepted: 0 }, preview,
+  };
   const first = opts.firstChain ?? 0;
-  const chains: Chain[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, first + c));
+  const chains: ChainState[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, shape, first + c));
   let active = chains.filter((c) => !isDone(ctx, c));
   let rounds = 0;
   let denoiserMs = 0;
   while (active.length > 0) {
     hooks.signal?.throwIfAborted();
-    const counts = active.map((c) => prepare(ctx, c));
-    const total = counts.reduce((a, b) => a + b, 0);
-    const batch = { rows: total, x: new Float32Array(total * dim), timesteps: new Int32Array(total), alphaBar: new Float64Array(total) };
-    let offset = 0;
-    active.forEach((c, i) => {
-      writeRows(ctx, c, batch.x, batch.timesteps, batch.alphaBar, offset);
-      offset += counts[i];
-    });
+    const batch = roundBatch(ctx, active);
     const callStart = performance.now();
-    const outputs = await denoiser.evaluate(batch, hooks.signal);
+    await denoiser.evaluate(batch, hooks.signal);
     denoiserMs += performance.now() - callStart;
-    if (outputs.length !== total * dim) throw new DenoiserBadResponseError(`denoiser returned ${outputs.length} values for ${total} rows of ${dim}`);
-    offset = 0;
-    active.forEach((c, i) => {
-      commit(ctx, c, outputs, offset);
-      offset += counts[i];
-    });
+    batch.checkComplete();
     rounds++;
     if (hooks.onRound) {
       const event = roundEvent(rounds, chains, ctx.totals);
-      if (ctx.preview) event.x0 = chains.map((c) => Array.from(core.f32(c.buf.previewX0, dim)));
+      if (preview) event.x0 = chains.map((c) => Array.from(core.f32(c.rows.previewX0, dim)));
       await hooks.onRound(event);
     }
     active = active.filter((c) => !isDone(ctx, c));
   }
   const samples = new Float32Array(chains.length * dim);
-  chains.forEach((c, i) => samples.set(core.f32(c.buf.x, dim), i * dim));
+  chains.forEach((c, i) => samples.set(core.f32(c.rows.x, dim), i * dim));
   const totalMs = performance.now() - started;
   return { samples, stats: summarise(opts, rounds, chains, ctx.perStep), timing: { totalMs, denoiserMs, coreMs: totalMs - denoiserMs } };
 };
 
+/** Prepares every active chain and describes the round's rows; outputs go to their chains as they are put. */
+const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & { checkComplete(): void } => {
+  const { core, dim } = ctx;
+  const counts = active.map((c) => prepare(ctx, c));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const owner = new Int32Array(total);
+  const local = new Int32Array(total);
+  const states = new Array<Ptr>(total);
+  const timesteps = new Int32Array(total);
+  const alphaBar = new Float64Array(total);
+  for (let i = 0, r = 0; i < active.length; i++) {
+    for (let j = 0; j < counts[i]; j++, r++) {
+      const { state, step } = rowInput(ctx, active[i], j);
+      owner[r] = i;
+      local[r] = j;
+      states[r] = state;
+      timesteps[r] = step.t;
+      alphaBar[r] = step.alphaProdT;
+    }
+  }
+  let next = 0;
+  return {
+    rows: total,
+    timesteps,
+    alphaBar,
+    state: (r) => core.f32(states[r], dim),
+    put: function putOutput(r, output) {
+      if (r !== next) throw new DenoiserBadResponseError(`denoiser returned row ${r} where row ${next} was due`);
+      if (output.length !== dim) throw new DenoiserBadResponseError(`denoiser returned ${output.length} values for a row of ${dim}`);
+      let ptr = core.ptrOf(output);
+      if (ptr === null) {
+        core.f32(ctx.scratch.output, dim).set(output);
+        ptr = ctx.scratch.output;
+      }
+      const i = owner[r];
+      consume(ctx, active[i], local[r], ptr, local[r] === counts[i] - 1);
+      next++;
+    },
+    checkComplete: () => {
+      if (next !== total) throw new DenoiserBadResponseError(`denoiser returned ${next} of ${total} rows`);
+    },
+  };
+};
+
 // Running totals, not a sum over the schedule: an event costs O(chains) whatever the number of steps.
-const roundEvent = (round: number, chains: Chain[], totals: VerifyTotals): RoundEvent => ({
+const roundEvent = (round: number, chains: ChainState[], totals: VerifyTotals): RoundEvent => ({
   round,
   committed: chains.map((c) => c.counters.committed),
   acceptance: totals.verified ? totals.accepted / totals.verified : 0,

@@ -19,11 +19,9 @@ export interface ChainCounters {
   committed: number;
   /** Drafted steps committed unchanged. */
   accepted: number;
-  /** Rounds that drafted and verified a window. */
-  speculativeRounds: number;
 }
 
-export const newChainCounters = (): ChainCounters => ({ rounds: 0, rows: 0, committed: 0, accepted: 0, speculativeRounds: 0 });
+export const newChainCounters = (): ChainCounters => ({ rounds: 0, rows: 0, committed: 0, accepted: 0 });
 
 export const newStepCounters = (n: number): StepCounters[] =>
   Array.from({ length: n }, () => ({ verified: 0, accepted: 0, deltaSum: 0, couplingSum: 0 }));

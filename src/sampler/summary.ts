@@ -1,6 +1,6 @@
 // The stats a request reports, derived from the per-chain counters.
 import type { SamplerOptions } from "./options.ts";
-import type { Chain } from "./chain.ts";
+import type { ChainState } from "./state.ts";
 import type { StepCounters } from "./stats.ts";
 
 export interface ChainSummary {
@@ -37,7 +37,7 @@ export interface SampleStats {
   per_step: StepSummary[];
 }
 
-export const summarise = (opts: SamplerOptions, rounds: number, chains: Chain[], counters: StepCounters[]): SampleStats => {
+export const summarise = (opts: SamplerOptions, rounds: number, chains: ChainState[], counters: StepCounters[]): SampleStats => {
   const steps = opts.schedule.steps;
   const perStep: StepSummary[] = steps.map((st, k) => {
     const { verified, accepted, deltaSum, couplingSum } = counters[k];

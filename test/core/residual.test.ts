@@ -4,13 +4,13 @@
 // alpha = 0.001 / 36 (Bonferroni), so the file's false-failure rate is <= 0.001.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
-import { ksOneSample, ksTwoSample, seededRng } from "../helpers/stats.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
+import { ksOneSample, ksTwoSample, seededRng } from "../../tools/fixtures/stats.ts";
 import { residualRef, residualRejection } from "../helpers/residual-ref.ts";
 import { residualApply, residualCoord, residualCut, residualLogMass, residualOffset } from "../../src/core/residual.ts";
 import { DenoiserBadResponseError } from "../../src/errors.ts";
 import type { Core } from "../../src/core/instance.ts";
-import { laneSum, putF32 } from "../helpers/lanes.ts";
+import { laneSum, putF32 } from "../../tools/fixtures/lanes.ts";
 
 const ALPHA = 0.001 / 36;
 const DELTAS = [1e-6, 0.05, 0.5, 2, 8, 30];

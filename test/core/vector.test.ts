@@ -3,9 +3,9 @@
 // order); reductions must be within 2 n 2^-53 sum |terms| of a float64 sequential sum.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import * as vec from "../../src/core/vector.ts";
-import type { Core } from "../../src/core/instance.ts";
+import { offsetPtr, type Core, type Ptr } from "../../src/core/instance.ts";
 
 const LENGTHS = [0, 1, 3, 4, 5, 17, 1027];
 const OFFSETS = [0, 1]; // elements past a 16-byte aligned pointer
@@ -18,11 +18,11 @@ const SPECIAL = [0, -0, 1e-40, -3e38, 3e38, 1, -1];
 
 // An f32 buffer of n random values (specials first when asked), plus guard elements either side.
 const buffer = (core: Core, n: number, offset: number, specials = true) => {
-  const ptr = core.allocF32(n + offset + 5) + 16 + 4 * offset;
-  const v = core.f32(ptr - 4, n + 2);
+  const ptr = offsetPtr(core.allocF32(n + offset + 5), 16 + 4 * offset);
+  const v = core.f32(offsetPtr(ptr, -4), n + 2);
   v.fill(-7);
   for (let i = 0; i < n; i++) v[i + 1] = specials && i < SPECIAL.length ? SPECIAL[i] : rand();
-  return { ptr, read: () => core.f32(ptr, n).slice(), guards: () => [core.f32(ptr - 4, 1)[0], core.f32(ptr + 4 * n, 1)[0]] };
+  return { ptr, read: () => core.f32(ptr, n).slice(), guards: () => [core.f32(offsetPtr(ptr, -4), 1)[0], core.f32(offsetPtr(ptr, 4 * n), 1)[0]] };
 };
 
 const same = (got: Float32Array, want: ArrayLike<number>, what: string) => {
@@ -30,7 +30,7 @@ const same = (got: Float32Array, want: ArrayLike<number>, what: string) => {
   for (let i = 0; i < got.length; i++) assert.ok(Object.is(got[i], f(want[i])), `${what}[${i}]: ${got[i]} vs ${want[i]}`);
 };
 
-type Elementwise = { name: string; inputs: number; run: (core: Core, out: number, ins: number[], n: number) => void; ref: (i: number[]) => number };
+type Elementwise = { name: string; inputs: number; run: (core: Core, out: Ptr, ins: Ptr[], n: number) => void; ref: (i: number[]) => number };
 const ELEMENTWISE: Elementwise[] = [
   // axpy works in place on y: out receives a copy of y first (so out == x is not an axpy case; y == x is tested below).
   { name: "axpy", inputs: 2, run: (c, out, [y, x], n) => (vec.copy(c, out, y, n), vec.axpy(c, out, A, x, n)), ref: ([y, x]) => f(y + f(f(A) * x)) },
@@ -76,7 +76,7 @@ test("copy handles overlapping ranges like memmove", () => {
   const core = newCore();
   const b = buffer(core, 40, 0);
   const v = b.read();
-  vec.copy(core, b.ptr + 4, b.ptr, 39);
+  vec.copy(core, offsetPtr(b.ptr, 4), b.ptr, 39);
   same(b.read(), [v[0], ...v.subarray(0, 39)], "copy forward by one");
 });
 
@@ -91,9 +91,9 @@ test("clamp keeps NaN visible", () => {
 test("reductions are within 2 n 2^-53 sum |terms| of float64 references", () => {
   const core = newCore();
   const reductions = [
-    { name: "dot", run: (a: number, b: number, n: number) => vec.dot(core, a, b, n), term: (x: number, y: number) => x * y },
-    { name: "sqnorm", run: (a: number, _b: number, n: number) => vec.sqnorm(core, a, n), term: (x: number) => x * x },
-    { name: "sqdist", run: (a: number, b: number, n: number) => vec.sqdist(core, a, b, n), term: (x: number, y: number) => (x - y) ** 2 },
+    { name: "dot", run: (a: Ptr, b: Ptr, n: number) => vec.dot(core, a, b, n), term: (x: number, y: number) => x * y },
+    { name: "sqnorm", run: (a: Ptr, _b: Ptr, n: number) => vec.sqnorm(core, a, n), term: (x: number) => x * x },
+    { name: "sqdist", run: (a: Ptr, b: Ptr, n: number) => vec.sqdist(core, a, b, n), term: (x: number, y: number) => (x - y) ** 2 },
   ];
   for (const r of reductions) for (const n of LENGTHS) for (const offset of OFFSETS) {
     const a = buffer(core, n, offset, false), b = buffer(core, n, 1 - offset, false);

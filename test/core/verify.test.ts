@@ -3,13 +3,13 @@
 // two-sided normal tail 6.3e-5), so the file's false-failure rate is <= 0.001.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newCore } from "../helpers/core.ts";
-import { ksOneSample, normalCdf, seededRng, binomialSe, type Rng } from "../helpers/stats.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
+import { ksOneSample, normalCdf, seededRng, binomialSe, type Rng } from "../../tools/fixtures/stats.ts";
 import { readStepStats, reflect, StatFlag, stepStats, tokenAccepts } from "../../src/core/verify.ts";
 import { couplingAcceptance } from "../../src/core/special.ts";
 import { DenoiserBadResponseError } from "../../src/errors.ts";
 import type { Core } from "../../src/core/instance.ts";
-import { laneSum, putF32 } from "../helpers/lanes.ts";
+import { laneSum, putF32 } from "../../tools/fixtures/lanes.ts";
 
 const ALPHA = 1.6e-4;
 const LENGTHS = [0, 1, 3, 4, 5, 17, 1027];

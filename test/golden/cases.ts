@@ -2,7 +2,7 @@
 // model, every method and draft option, DDPM and DDIM, and the learned digits model through the reference
 // provider. Refactors of the sampler must reproduce them bit for bit (replay.test.ts).
 import { createHash } from "node:crypto";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { embeddedDenoiser } from "../../src/denoisers/embedded.ts";
 import { oipDenoiser, parseOipConfig } from "../../src/denoisers/oip/index.ts";
 import type { Denoiser } from "../../src/denoisers/port.ts";
@@ -10,7 +10,7 @@ import { builtinModel } from "../../src/models/index.ts";
 import { DEFAULT_DRAFT, type SamplerOptions } from "../../src/sampler/options.ts";
 import { runSampler } from "../../src/sampler/run.ts";
 import { buildSchedule, parseSchedulerConfig } from "../../src/sampler/scheduler/index.ts";
-import { digitsEntry, startDigitsProvider } from "../learned/fixtures.ts";
+import { digitsEntry, startDigitsProvider } from "../../tools/fixtures/learned.ts";
 
 export interface GoldenCase {
   name: string;

@@ -16,7 +16,7 @@ const checksum = (a: Float32Array): string => {
 
 test("the registry advertises what is built", () => {
   const ids = builtinModels().map((b) => b.id);
-  assert.deepEqual(ids, ["ring-2d", "gmm-512", "glyphs"]);
+  assert.deepEqual(ids, ["ring-2d", "gmm-512", "glyphs", "latent-16x128", "rgb-256"]);
   for (const info of builtinModels()) {
     const m = builtinModel(info.id)!;
     assert.equal(m.id, info.id);

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { oipDenoiser, parseOipConfig } from "../../src/denoisers/oip/index.ts";
+import { evaluateRows } from "../../src/denoisers/collect.ts";
 import { startProvider, type Provider } from "../../tools/provider/server.ts";
 import type { OnnxDenoiser } from "../../tools/provider/onnx-model.ts";
 
@@ -35,7 +36,7 @@ describe("OIP client against a served ONNX model", { skip: existsSync(MODEL) ? f
         sample_shape: [1, 8, 8], max_rows_per_call: max,
       }));
       assert.equal((await d.ready()).timestepRank, onnx.timestepRank);
-      assert.deepEqual(await d.evaluate({ rows, x, timesteps, alphaBar: new Float64Array(rows) }), want);
+      assert.deepEqual(await evaluateRows(d, { rows, x, timesteps, alphaBar: new Float64Array(rows) }), want);
     }
   });
 });

@@ -2,7 +2,7 @@
 // the embedded denoiser for the same seed and request; FP16 stays within its rounding.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { newCore } from "../helpers/core.ts";
+import { newCore } from "../../tools/fixtures/core.ts";
 import { embeddedDenoiser } from "../../src/denoisers/embedded.ts";
 import { oipDenoiser, parseOipConfig } from "../../src/denoisers/oip/index.ts";
 import type { Denoiser } from "../../src/denoisers/port.ts";

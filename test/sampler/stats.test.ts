@@ -2,14 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Denoiser } from "../../src/denoisers/port.ts";
-import { ring, sample } from "./fixtures.ts";
+import { ring, sample } from "../../tools/fixtures/sampler.ts";
 
 /** Wraps a denoiser to count calls, rows, and rows per call. */
 const counting = () => {
   const seen = { calls: 0, rows: 0, perCall: [] as number[] };
   const wrap = (d: Denoiser): Denoiser => ({
     dim: d.dim,
-    predictionType: d.predictionType,
     evaluate: async function countedEvaluate(batch, signal) {
       seen.calls++;
       seen.rows += batch.rows;
@@ -60,10 +59,24 @@ for (const method of ["token", "block"] as const)
     }
 
 test("many chains: the request's rounds are the longest chain's rounds; finished chains leave the batch", async () => {
+  const spec = { model: ring(), steps: 50, method: "block" as const, draft: { window: 4 }, seed: 9 };
   const { seen, wrap } = counting();
-  const run = await sample({ model: ring(), steps: 50, method: "block", draft: { window: 4 }, chains: 8, seed: 9, wrap });
-  assert.equal(run.stats.rounds, Math.max(...run.stats.chains.map((c) => c.rounds)));
+  const run = await sample({ ...spec, chains: 8, wrap });
+  // Each chain run alone (same seed and chain index, so the same draws): its rows in each of its rounds.
+  const alone: number[][] = [];
+  for (let c = 0; c < 8; c++) {
+    const one = counting();
+    await sample({ ...spec, chains: 1, firstChain: c, wrap: one.wrap });
+    alone.push(one.seen.perCall);
+  }
+  const rounds = alone.map((rows) => rows.length);
+  assert.ok(Math.min(...rounds) < Math.max(...rounds), `chains must finish at different rounds for this check: ${rounds}`);
+  assert.equal(seen.calls, Math.max(...rounds));
+  assert.equal(run.stats.rounds, seen.calls);
+  assert.deepEqual(run.stats.chains.map((c) => c.rounds), rounds);
+  // Call r carries exactly the rows of the chains still running at round r: a finished chain adds none.
+  const expected = Array.from({ length: seen.calls }, (_, r) => alone.reduce((a, rows) => a + (rows[r] ?? 0), 0));
+  assert.deepEqual(seen.perCall, expected);
+  assert.equal(run.stats.target_rows, seen.rows);
   assert.equal(run.stats.target_rows, run.stats.chains.reduce((a, c) => a + c.rows, 0));
-  assert.equal(seen.rows, run.stats.target_rows);
-  assert.ok(seen.perCall[seen.perCall.length - 1] <= seen.perCall[0] * 2);
 });

@@ -1,4 +1,4 @@
 export { jsonBody, timingBody, type Answer } from "./json.ts";
 export { encodeNpy } from "./npy.ts";
-export { encodeGrid, type ImageLayout } from "./png.ts";
+export { encodeGrid, gridBytes, type ImageLayout } from "./png.ts";
 export { answerResponse, statsSummary } from "./response.ts";

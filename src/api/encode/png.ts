@@ -12,16 +12,26 @@ const MIN_TILE = 64;
 const GUTTER = 2;
 const GUTTER_LEVEL = 96;
 
+/** Where each sample goes in the grid: tiles scaled up to MIN_TILE pixels a side, with gutters. */
+export const gridLayout = (count: number, img: ImageLayout) => {
+  const scale = Math.max(1, Math.floor(MIN_TILE / Math.max(img.height, img.width)));
+  const cols = Math.ceil(Math.sqrt(count));
+  const rows = Math.ceil(count / cols);
+  const tileW = img.width * scale;
+  const tileH = img.height * scale;
+  return { scale, cols, tileW, tileH, width: cols * tileW + (cols + 1) * GUTTER, height: rows * tileH + (rows + 1) * GUTTER };
+};
+
+/** Bytes of the grid's raw pixels (the encoder's input; its output is at most about as large). */
+export const gridBytes = (count: number, img: ImageLayout): number => {
+  const g = gridLayout(count, img);
+  return g.width * g.height * img.channels;
+};
+
 /** Values in [-1, 1] (diffusers' image range) map to 0..255; channels-first samples become RGB pixels. */
 export const encodeGrid = (samples: Float32Array, count: number, img: ImageLayout, text: Record<string, string> = {}): Uint8Array => {
   const { channels: ch, height: h, width: w } = img;
-  const scale = Math.max(1, Math.floor(MIN_TILE / Math.max(h, w)));
-  const cols = Math.ceil(Math.sqrt(count));
-  const rows = Math.ceil(count / cols);
-  const tileW = w * scale;
-  const tileH = h * scale;
-  const width = cols * tileW + (cols + 1) * GUTTER;
-  const height = rows * tileH + (rows + 1) * GUTTER;
+  const { scale, cols, tileW, tileH, width, height } = gridLayout(count, img);
   const pixels = new Uint8Array(width * height * ch).fill(GUTTER_LEVEL);
   const dim = ch * h * w;
   for (let n = 0; n < count; n++) {

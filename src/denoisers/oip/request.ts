@@ -2,12 +2,14 @@
 // bytes in header order) or plain JSON tensors.
 import type { OipModelConfig } from "./config.ts";
 import type { WirePlan } from "./metadata.ts";
-import { encodeSample, encodeTimesteps, sampleJsonValues } from "./tensors.ts";
+import { DTYPE_BYTES, encodeSample, encodeTimesteps, sampleJsonValues } from "./tensors.ts";
+import { rowSize } from "./config.ts";
 
-/** The rows of one call: a contiguous slice of a round's batch. */
+/** The rows of one call: a contiguous slice of a round's batch, read where the sampler keeps them. */
 export interface CallRows {
   rows: number;
-  x: Float32Array;
+  /** Row r of the slice (dim values; a view to read before any await). */
+  state(r: number): Float32Array;
   timesteps: Int32Array;
 }
 
@@ -26,30 +28,35 @@ export function encodeInferRequest(config: OipModelConfig, plan: WirePlan, call:
   if (!config.binary) {
     const header = {
       inputs: [
-        { ...sample, data: sampleJsonValues(call.x, config.wireDtype) },
+        { ...sample, data: Array.from({ length: call.rows }, (_, r) => sampleJsonValues(call.state(r), config.wireDtype)).flat() },
         { ...timestep, data: Array.from(call.timesteps) },
       ],
       outputs: [{ name: config.output, parameters: { binary_data: false } }],
     };
     return { body: utf8.encode(JSON.stringify(header)), headers: { "content-type": "application/json" } };
   }
-  const xBytes = encodeSample(call.x, config.wireDtype);
+  const rowBytes = sampleRowBytes(config);
+  const xByteLength = call.rows * rowBytes;
   const tBytes = encodeTimesteps(call.timesteps, plan.timestepDtype);
   const header = utf8.encode(JSON.stringify({
     inputs: [
-      { ...sample, parameters: { binary_data_size: xBytes.byteLength } },
+      { ...sample, parameters: { binary_data_size: xByteLength } },
       { ...timestep, parameters: { binary_data_size: tBytes.byteLength } },
     ],
     outputs: [{ name: config.output, parameters: { binary_data: true } }],
     // KServe reads the request-level flag, Triton the per-output one: send both.
     parameters: { binary_data_output: true },
   }));
-  const body = new Uint8Array(header.byteLength + xBytes.byteLength + tBytes.byteLength);
+  // The states go from the sampler's rows straight into the body: no batch-sized staging copy.
+  const body = new Uint8Array(header.byteLength + xByteLength + tBytes.byteLength);
   body.set(header, 0);
-  body.set(xBytes, header.byteLength);
-  body.set(tBytes, header.byteLength + xBytes.byteLength);
+  for (let r = 0; r < call.rows; r++) body.set(encodeSample(call.state(r), config.wireDtype), header.byteLength + r * rowBytes);
+  body.set(tBytes, header.byteLength + xByteLength);
   return {
     body,
     headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(header.byteLength) },
   };
 }
+
+/** Wire bytes of one row's sample values. */
+export const sampleRowBytes = (config: OipModelConfig): number => rowSize(config) * DTYPE_BYTES[config.wireDtype];

@@ -1,0 +1,34 @@
+// What a target evaluation gives a chain: the Free Drafter's next frozen value, and exact target steps.
+import type { Ptr } from "../core/instance.ts";
+import type { SamplerContext } from "./state.ts";
+import { Purpose, streamOf } from "./randomness.ts";
+import { fillNormal } from "../core/random.ts";
+import { affine2, copy } from "../core/vector.ts";
+import { writeEps, writeMean, writeX0 } from "./means.ts";
+
+/** Writes the eps or x0 (as the draft freezes) of the output at (y, step k) into `frozen`, and x0_hat into `preview` when given. */
+export const freezeOutput = (ctx: SamplerContext, frozen: Ptr, preview: Ptr | null, y: Ptr, output: Ptr, k: number): void => {
+  const { core, sched, dim } = ctx;
+  const type = sched.predictionType;
+  const step = sched.steps[k];
+  if (preview !== null) writeX0(core, sched, preview, y, output, type, step, dim);
+  if (ctx.opts.draft.freeze === "eps") writeEps(core, frozen, y, output, type, step, dim);
+  else writeX0(core, sched, frozen, y, output, type, step, dim);
+};
+
+/** Where a target step's noise comes from: (chain, round, slot) of Purpose.step. */
+export interface StepNoise {
+  chain: number;
+  round: number;
+  slot: number;
+}
+
+/** out <- a draw of the target step k from state y with the model output at y (fresh noise; out may alias y). */
+export const targetStep = (ctx: SamplerContext, out: Ptr, y: Ptr, output: Ptr, k: number, noise: StepNoise): void => {
+  const { core, sched, dim, scratch } = ctx;
+  const step = sched.steps[k];
+  writeMean(core, sched, scratch, scratch.muT, y, output, sched.predictionType, step);
+  if (step.sigma === 0) return copy(core, out, scratch.muT, dim);
+  fillNormal(core, scratch.noise, streamOf(ctx.key, Purpose.step, noise.slot, noise.round, noise.chain), 0, dim);
+  affine2(core, out, 1, scratch.muT, step.sigma, scratch.noise, dim);
+};
