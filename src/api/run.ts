@@ -1,36 +1,70 @@
-// Runs a planned request on a fresh core instance and answers it whole or as an event stream.
+// Runs a planned request on a fresh core instance and answers it whole or as an event stream, within
+// the model's deadline, only while the client is there, and holding its memory estimate against the
+// isolate's budget for as long as it runs.
 import type { Env } from "../env.ts";
 import { instantiateCore } from "../core/instance.ts";
 import { runSampler } from "../sampler/run.ts";
+import { admit } from "./admission.ts";
+import { deadlineOf, deadlineReason, runSignal } from "./deadline.ts";
 import { denoiserFor, yielding, type RemoteProviders } from "./denoiser.ts";
 import { answerResponse, jsonBody } from "./encode/index.ts";
 import type { SamplePlan } from "./plan.ts";
+import { coalescedRounds, STREAM_EVENTS } from "./round-events.ts";
 import { sseResponse } from "./sse.ts";
-
-// Round events carry an x0 preview only for small requests: it is sent once per round.
-export const PREVIEW_MAX_VALUES = 4096;
 
 export interface RunDeps {
   coreModule: WebAssembly.Module;
   providers: RemoteProviders;
   env: Env;
-  /** Aborts when the client disconnects. */
+  /** Aborts when the client disconnects (workerd's request.signal). */
   signal?: AbortSignal;
 }
 
+// nginx's "client closed request": nobody reads it, and it keeps a disconnect out of the 500 logs.
+const CLIENT_GONE = 499;
+
 export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Response> => {
-  // One instance per request: chains stay resident across the awaits of their rounds.
-  const core = instantiateCore(deps.coreModule);
-  const denoiser = denoiserFor(plan.model, core, deps.providers, deps.env);
-  const shape = [plan.options.numChains, ...plan.model.shape];
-  const seed = plan.options.seed;
-  if (plan.stream) {
-    return sseResponse(async function streamRounds(send, signal) {
-      const preview = plan.options.numChains * denoiser.dim <= PREVIEW_MAX_VALUES;
-      const run = await runSampler(core, yielding(denoiser), plan.options, { signal, preview, onRound: (e) => send("round", e) });
-      send("result", jsonBody({ run, seed, shape }));
-    }, deps.signal);
+  const release = admit(plan.memoryBytes);
+  let streaming = false;
+  try {
+    // One instance per request: chains stay resident across the awaits of their rounds.
+    const core = instantiateCore(deps.coreModule);
+    const denoiser = yielding(denoiserFor(plan.model, core, deps.providers, deps.env));
+    const shape = [plan.options.numChains, ...plan.model.shape];
+    const seed = plan.options.seed;
+    const deadline = deadlineOf(plan.model);
+    if (plan.stream) {
+      streaming = true;
+      return sseResponse(async function streamRounds(send, clientGone) {
+        const run = runSignal(deadline, plan.model.id, clientGone);
+        const rounds = coalescedRounds(send);
+        const preview = plan.options.numChains * denoiser.dim <= STREAM_EVENTS.previewValues;
+        try {
+          const result = await runSampler(core, denoiser, plan.options, { signal: run.signal, preview, onRound: rounds.onRound });
+          await rounds.flush();
+          await send("result", jsonBody({ run: result, seed, shape }));
+        } catch (e) {
+          // A deadline is reported in-band like any domain error (sse.ts); a client that left hears nothing.
+          throw deadlineReason(run.signal) ?? e;
+        } finally {
+          run.clear();
+          release();
+        }
+      }, deps.signal);
+    }
+    const run = runSignal(deadline, plan.model.id, deps.signal);
+    try {
+      const result = await runSampler(core, denoiser, plan.options, { signal: run.signal });
+      return answerResponse({ run: result, seed, shape }, plan.output, plan.image);
+    } catch (e) {
+      const late = deadlineReason(run.signal);
+      if (late) throw late;
+      if (deps.signal?.aborted) return new Response(null, { status: CLIENT_GONE });
+      throw e;
+    } finally {
+      run.clear();
+    }
+  } finally {
+    if (!streaming) release();
   }
-  const run = await runSampler(core, denoiser, plan.options, { signal: deps.signal });
-  return answerResponse({ run, seed, shape }, plan.output, plan.image);
 };
