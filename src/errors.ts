@@ -5,7 +5,12 @@ export type DomainErrorCode =
   | "invalid_request"
   | "limit_exceeded"
   | "denoiser_timeout"
-  | "denoiser_bad_response";
+  | "denoiser_bad_response"
+  | "denoiser_rejected_request"
+  | "denoiser_unavailable"
+  | "model_unavailable"
+  | "overloaded"
+  | "deadline_exceeded";
 
 // Base of every error the product answers with its own code and message.
 export class DomainError extends Error {
@@ -52,6 +57,48 @@ export class DenoiserBadResponseError extends DomainError {
 
   constructor(message: string, options?: ErrorOptions) {
     super("denoiser_bad_response", message, undefined, options);
+  }
+}
+
+// The provider refused the request this Worker sent (a 4xx other than 408/429): a deployment or Worker
+// fault (model name, token, tensors), not a malformed answer.
+export class DenoiserRejectedRequestError extends DomainError {
+  override readonly name = "DenoiserRejectedRequestError";
+
+  constructor(message: string, options?: ErrorOptions) {
+    super("denoiser_rejected_request", message, undefined, options);
+  }
+}
+
+// The provider kept failing (5xx, 429, dropped connections) through every retry: not a timeout.
+export class DenoiserUnavailableError extends DomainError {
+  override readonly name = "DenoiserUnavailableError";
+
+  constructor(message: string, options?: ErrorOptions) {
+    super("denoiser_unavailable", message, undefined, options);
+  }
+}
+
+// The isolate is busy with other requests: this one fits on its own, but not beside them right now.
+export class OverloadedError extends DomainError {
+  override readonly name = "OverloadedError";
+  /** Seconds after which a retry may find room (the Retry-After header). */
+  readonly retryAfterS: number;
+
+  constructor(message: string, retryAfterS: number) {
+    super("overloaded", message);
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+// The request ran past its total deadline (a MODELS entry's limits.deadline_ms, or the default).
+export class DeadlineExceededError extends DomainError {
+  override readonly name = "DeadlineExceededError";
+  readonly ms: number;
+
+  constructor(modelId: string, ms: number) {
+    super("deadline_exceeded", `the request did not finish within its deadline of ${ms} ms (limits.deadline_ms of model "${modelId}")`);
+    this.ms = ms;
   }
 }
 

@@ -2,13 +2,18 @@
 // Domain errors carry their own code; HTTP-layer errors (malformed JSON, content type, auth, unknown
 // route) come from Hono as HTTPException; anything else is a logged 500 that leaks nothing.
 import { HTTPException } from "hono/http-exception";
-import { isDomainError, type DomainErrorCode } from "../errors.ts";
+import { isDomainError, OverloadedError, type DomainErrorCode } from "../errors.ts";
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_request: 422,
   limit_exceeded: 413,
   denoiser_bad_response: 502,
   denoiser_timeout: 504,
+  denoiser_rejected_request: 502,
+  denoiser_unavailable: 502,
+  model_unavailable: 503,
+  overloaded: 503,
+  deadline_exceeded: 504,
 };
 
 const HTTP_CODE: Record<number, string> = {
@@ -30,14 +35,23 @@ export interface ErrorAnswer {
   headers?: Record<string, string>;
 }
 
+// Messages and fields can quote the request (a model id, a key): an answer never echoes more than this.
+export const MAX_MESSAGE_CHARS = 1000;
+export const MAX_FIELD_CHARS = 200;
+
+/** s cut to at most max characters, the cut marked with an ellipsis. */
+export const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}\u2026`);
+
 export const errorAnswer = (err: unknown): ErrorAnswer => {
   if (isDomainError(err)) {
-    const error = err.field === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, field: err.field };
-    return { status: DOMAIN_STATUS[err.code], body: { error } };
+    const message = clip(err.message, MAX_MESSAGE_CHARS);
+    const error = err.field === undefined ? { code: err.code, message } : { code: err.code, message, field: clip(err.field, MAX_FIELD_CHARS) };
+    const headers = err instanceof OverloadedError ? { "retry-after": String(err.retryAfterS) } : undefined;
+    return { status: DOMAIN_STATUS[err.code], body: { error }, headers };
   }
   if (err instanceof HTTPException && err.status < 500) {
     const headers = err.status === 401 ? { "www-authenticate": 'Bearer realm="samples"' } : undefined;
-    return { status: err.status, body: { error: { code: HTTP_CODE[err.status] ?? "bad_request", message: HTTP_HINT[err.status] ?? err.message } }, headers };
+    return { status: err.status, body: { error: { code: HTTP_CODE[err.status] ?? "bad_request", message: HTTP_HINT[err.status] ?? clip(err.message, MAX_MESSAGE_CHARS) } }, headers };
   }
   console.error("unhandled error", err);
   return { status: 500, body: { error: { code: "internal_error", message: "internal error" } } };

@@ -5,9 +5,16 @@ import { InvalidRequestError } from "../errors.ts";
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
+// A key is the client's text: an unknown key is named in the answer, but never more than this of it.
+const MAX_KEY_CHARS = 64;
+const keyName = (k: PropertyKey): string => {
+  const s = String(k);
+  return s.length <= MAX_KEY_CHARS ? s : `${s.slice(0, MAX_KEY_CHARS - 1)}\u2026`;
+};
+
 /** Dotted path with indices in brackets, as the domain validators write it: model.means[1][0]. */
 export const fieldName = (path: Path): string =>
-  path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "") || "body";
+  path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${keyName(k)}` : keyName(k)), "") || "body";
 
 // A union (model: id | inline mixture) fails in every branch; the branch whose basic type matched the
 // input says what is actually wrong, deeper down.

@@ -73,8 +73,10 @@ test("422: unknown fields, wrong types and png for a non-image model", async () 
 });
 
 test("413: requests over a size limit name the limit", async () => {
-  const mem = await expectError(postSamples(mf, { model: "gmm-512", num_samples: 2048, draft: { window: 32 } }), 413, "limit_exceeded");
-  assert.match(mem.message, /output_values|memory/);
+  const json = await expectError(postSamples(mf, { model: "gmm-512", num_samples: 2048, draft: { window: 32 } }), 413, "limit_exceeded", "output");
+  assert.match(json.message, /json_values.*npy/);
+  const mem = await expectError(postSamples(mf, { model: "gmm-512", num_samples: 2048, draft: { window: 32 }, output: "npy" }), 413, "limit_exceeded", "num_samples");
+  assert.match(mem.message, /limit memory .* at most \d+ samples fit/);
   const cpu = await expectError(postSamples(mf, { model: "glyphs", num_samples: 64, steps: 1000, draft: { window: 32 } }), 413, "limit_exceeded", "steps");
   assert.match(cpu.message, /limit cpu/);
 });

@@ -25,10 +25,10 @@ test("validation: the first issue's field is named, through unions and unknown k
   assert.equal(fieldOf({ model: "glyphs", scheduler: { beta_schedule: "cosine" } }), "scheduler.beta_schedule");
 });
 
-test("validation: defaults fill num_samples, output and stream; scheduler keeps unknown diffusers keys", () => {
-  const r = SampleRequestSchema.parse({ model: "glyphs", scheduler: { _diffusers_version: "0.30.0" } });
+test("validation: defaults fill num_samples, output and stream; scheduler drops diffusers keys it never reads", () => {
+  const r = SampleRequestSchema.parse({ model: "glyphs", scheduler: { _diffusers_version: "0.30.0", beta_end: 0.02 } });
   assert.equal(r.num_samples, 1);
   assert.equal(r.output, "json");
   assert.equal(r.stream, false);
-  assert.equal((r.scheduler as Record<string, unknown>)._diffusers_version, "0.30.0");
+  assert.deepEqual(r.scheduler, { beta_end: 0.02 });
 });

@@ -1,10 +1,12 @@
 // Each injected provider fault gives its documented error class after the documented number of
 // attempts: transient ones (drop, 5xx, 429, slow) are retried with capped jittered backoff and end
-// in DenoiserTimeoutError (504) when the budget runs out; malformed answers and 4xx end at once (502).
+// in DenoiserTimeoutError (504, all timed out) or DenoiserUnavailableError (502) when the budget runs
+// out; malformed answers (DenoiserBadResponseError) and 4xx (DenoiserRejectedRequestError) end at once (502).
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { backoffMs, oipDenoiser } from "../../src/denoisers/oip/index.ts";
-import { DenoiserBadResponseError, DenoiserTimeoutError } from "../../src/errors.ts";
+import { evaluateRows } from "../../src/denoisers/collect.ts";
+import { DenoiserBadResponseError, DenoiserRejectedRequestError, DenoiserTimeoutError, DenoiserUnavailableError } from "../../src/errors.ts";
 import { faultPlan, type FaultKind } from "../../tools/provider/faults.ts";
 import { batchOf, configFor, embedded, recordingSleep, start, type Provider } from "./fixtures.ts";
 
@@ -27,24 +29,24 @@ describe("oip faults", () => {
       p.setFaults(faultPlan({ 0: { kind, ms: 1_000 } }));
       const { d, delays } = client({ timeout_ms: 200 });
       const batch = batchOf(4);
-      assert.deepEqual(await d.evaluate(batch), embedded(batch));
+      assert.deepEqual(await evaluateRows(d, batch), embedded(batch));
       assert.equal(p.stats().inferCalls, 2);
       assert.equal(p.stats().faultsInjected, 1);
       assert.deepEqual(delays, [0.75]);
     });
   }
 
-  const exhausted: [FaultKind, RegExp][] = [
-    ["drop", /connection failed/],
-    ["status-503", /provider answered 503: injected fault status-503/],
-    ["slow", /no answer within 100 ms/],
+  const exhausted: [FaultKind, RegExp, typeof DenoiserTimeoutError | typeof DenoiserUnavailableError][] = [
+    ["drop", /4 lost the connection; last: connection failed/, DenoiserUnavailableError],
+    ["status-503", /4 answered an error status; last: provider answered 503 \(Service Unavailable\)\)$/, DenoiserUnavailableError],
+    ["slow", /4 timed out; last: no answer within 100 ms/, DenoiserTimeoutError],
   ];
-  for (const [kind, cause] of exhausted) {
-    test(`${kind} on every call: 504 after 1 + max_retries attempts, naming the cause`, async () => {
+  for (const [kind, cause, kindOfError] of exhausted) {
+    test(`${kind} on every call: ${kindOfError.name} after 1 + max_retries attempts, saying what happened`, async () => {
       p.setFaults(faultPlan({}, { n: 1, fault: { kind, ms: 1_000 } }));
       const { d, delays } = client({ timeout_ms: 100, retry: { max_retries: 3, base_delay_ms: 10, max_delay_ms: 25 } });
-      await assert.rejects(d.evaluate(batchOf(2)), (e: unknown) => {
-        assert.ok(e instanceof DenoiserTimeoutError, String(e));
+      await assert.rejects(evaluateRows(d, batchOf(2)), (e: unknown) => {
+        assert.ok(e instanceof kindOfError, String(e));
         assert.match(e.message, /infer on model "mix": no usable answer after 4 attempts/);
         assert.match(e.message, cause);
         return true;
@@ -56,8 +58,8 @@ describe("oip faults", () => {
   }
 
   const fatal: [FaultKind, RegExp][] = [
-    ["status-400", /infer on model "mix": provider answered 400: injected fault status-400/],
-    ["status-401", /provider answered 401/],
+    ["status-400", /^infer on model "mix": provider answered 400 \(Bad Request\), refusing the request this Worker sent/],
+    ["status-401", /provider answered 401 \(Unauthorized\)/],
     ["wrong-shape", /output shape \[3,3,4\], expected \[2,3,4\]/],
     ["wrong-dtype", /output dtype FP64, expected FP32/],
     ["nan", /non-finite value NaN in row 1/],
@@ -68,8 +70,10 @@ describe("oip faults", () => {
     test(`${kind}: 502 naming the cause, not retried`, async () => {
       p.setFaults(faultPlan({ 0: kind }));
       const { d, delays } = client();
-      await assert.rejects(d.evaluate(batchOf(2)), (e: unknown) => {
-        assert.ok(e instanceof DenoiserBadResponseError, String(e));
+      await assert.rejects(evaluateRows(d, batchOf(2)), (e: unknown) => {
+        // A refused request is the Worker's or the deployment's fault, not a malformed answer.
+        const expected = kind.startsWith("status-") ? DenoiserRejectedRequestError : DenoiserBadResponseError;
+        assert.ok(e instanceof expected, String(e));
         assert.match(e.message, cause);
         return true;
       });
@@ -81,22 +85,22 @@ describe("oip faults", () => {
   test("after a malformed answer the next round reads the metadata again (the model may have changed)", async () => {
     p.setFaults(faultPlan({ 1: "wrong-shape" }));
     const { d } = client();
-    await d.evaluate(batchOf(2));
-    await assert.rejects(d.evaluate(batchOf(2)), DenoiserBadResponseError);
-    await d.evaluate(batchOf(2));
+    await evaluateRows(d, batchOf(2));
+    await assert.rejects(evaluateRows(d, batchOf(2)), DenoiserBadResponseError);
+    await evaluateRows(d, batchOf(2));
     assert.equal(p.stats().metadataCalls, 2);
     assert.equal(p.stats().inferCalls, 3);
   });
 
   test("a malformed JSON answer is refused too (NaN has no JSON form: null)", async () => {
     p.setFaults(faultPlan({ 0: "nan" }));
-    await assert.rejects(client({ binary: false }).d.evaluate(batchOf(2)), /output data\[23\] is not a number/);
+    await assert.rejects(evaluateRows(client({ binary: false }).d, batchOf(2)), /output data\[23\] is not a number/);
   });
 
   test("one bad call of a split round fails the whole round and stops its other calls", async () => {
     p.setFaults(faultPlan({ 1: "wrong-shape" }));
     const { d } = client({ max_rows_per_call: 2, max_concurrent_calls: 1 });
-    await assert.rejects(d.evaluate(batchOf(10)), DenoiserBadResponseError);
+    await assert.rejects(evaluateRows(d, batchOf(10)), DenoiserBadResponseError);
     assert.equal(p.stats().inferCalls, 2, "calls after the failure are not sent");
   });
 
@@ -107,7 +111,7 @@ describe("oip faults", () => {
     const reason = new Error("client went away");
     setTimeout(() => ctrl.abort(reason), 50);
     const started = performance.now();
-    await assert.rejects(d.evaluate(batchOf(2), ctrl.signal), (e: unknown) => e === reason);
+    await assert.rejects(evaluateRows(d, batchOf(2), ctrl.signal), (e: unknown) => e === reason);
     assert.ok(performance.now() - started < 2_000);
     assert.equal(p.stats().inferCalls, 1);
   });

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { checkMetadata, oipDenoiser } from "../../src/denoisers/oip/index.ts";
-import { DenoiserBadResponseError } from "../../src/errors.ts";
+import { evaluateRows } from "../../src/denoisers/collect.ts";
+import { DenoiserBadResponseError, DenoiserRejectedRequestError } from "../../src/errors.ts";
 import type { ModelMetadata } from "../../tools/provider/models.ts";
 import { batchOf, configFor, mixture12, start, type Provider } from "./fixtures.ts";
 
@@ -31,7 +32,7 @@ describe("oip metadata check", () => {
   const refused = async (model: string, extra: Record<string, unknown>, ...patterns: RegExp[]) => {
     p.resetStats();
     const d = oipDenoiser(configFor(p, model, extra));
-    await assert.rejects(d.evaluate(batchOf(2)), (e: unknown) => {
+    await assert.rejects(evaluateRows(d, batchOf(2)), (e: unknown) => {
       assert.ok(e instanceof DenoiserBadResponseError, String(e));
       assert.match(e.message, new RegExp(`model "${model}" does not match its configuration`));
       for (const re of patterns) assert.match(e.message, re);
@@ -60,7 +61,7 @@ describe("oip metadata check", () => {
   test("an unknown model is a 502 naming the 404, not retried", async () => {
     p.resetStats();
     const d = oipDenoiser(configFor(p, "nope"));
-    await assert.rejects(d.evaluate(batchOf(1)), (e: unknown) => e instanceof DenoiserBadResponseError && /metadata of model "nope": provider answered 404/.test(e.message));
+    await assert.rejects(evaluateRows(d, batchOf(1)), (e: unknown) => e instanceof DenoiserRejectedRequestError && /metadata of model "nope": provider answered 404/.test(e.message));
     const v = oipDenoiser(configFor(p, "mix", { model_version: "7" }));
     await assert.rejects(v.ready(), /provider answered 404/);
     assert.deepEqual(await oipDenoiser(configFor(p, "mix", { model_version: "1" })).ready(), { timestepDtype: "INT64", timestepRank: 1 });

@@ -84,9 +84,9 @@ describe("Worker with an OIP provider", () => {
     assert.match(body.error.message, message);
   };
 
-  test("a provider that keeps answering 503: 504 after 1 + max_retries calls", async () => {
+  test("a provider that keeps answering 503: 502 denoiser_unavailable after 1 + max_retries calls", async () => {
     p.setFaults(faultPlan({}, { n: 1, fault: "status-503" }));
-    await failing("ring-remote", 504, "denoiser_timeout", /no usable answer after 3 attempts/);
+    await failing("ring-remote", 502, "denoiser_unavailable", /no usable answer after 3 attempts \(3 answered an error status; last: provider answered 503 \(Service Unavailable\)\)/);
     assert.equal(p.stats().inferCalls, 3);
   });
 

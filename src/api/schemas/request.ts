@@ -1,8 +1,12 @@
 // The body of POST /v1/samples. The same schemas validate requests and generate /openapi.json.
 import { z } from "@hono/zod-openapi";
 import { DRAFT_TYPES, FREEZES, MAX_WINDOW, METHODS } from "../../sampler/options.ts";
+import { MAX_TRAIN_TIMESTEPS } from "../../sampler/scheduler/config.ts";
 import { BETA_SCHEDULES, PREDICTION_TYPES, SCHEDULER_KINDS, TIMESTEP_SPACINGS, VARIANCE_TYPES } from "../../sampler/scheduler/types.ts";
 import { MAX_NUM_SAMPLES } from "../limits.ts";
+
+/** Longer than any configured id (at most 64 characters): a longer string is refused before it is looked up or echoed. */
+export const MAX_MODEL_ID_CHARS = 256;
 
 /** Seeds are integers a double holds exactly, so every client language can echo them. */
 export const MAX_SEED = 2 ** 53 - 1;
@@ -24,14 +28,14 @@ export const DraftSchema = z
     freeze: z.enum(FREEZES).optional().openapi({ description: "denoiser quantity the draft holds fixed" }),
     bonus: z.boolean().optional().openapi({ description: "evaluate the last drafted state too, for one more step when all drafts pass" }),
     adaptive: z.boolean().optional().openapi({ description: "choose each round's window (up to `window`) from the chain's past acceptance" }),
-    extrapolate: z.boolean().optional().openapi({ description: "experimental: extrapolate the frozen eps or x0 linearly in t through its last two values (measured slower on the built-ins)" }),
   })
   .openapi("Draft");
 
-// Loose: a diffusers scheduler_config.json can be pasted as is; keys the sampler does not read are ignored,
-// values of keys it reads are checked (unsupported values answer 422 naming scheduler.<key>).
+// A diffusers scheduler_config.json can be pasted as is: the keys the scheduler parser reads
+// (SCHEDULER_CONFIG_KEYS) are kept and checked (unsupported values answer 422 naming scheduler.<key>);
+// every other key is dropped here, so nothing the sampler never reads is carried past validation.
 export const SchedulerOverridesSchema = z
-  .looseObject({
+  .object({
     type: z.enum(SCHEDULER_KINDS).optional().openapi({ description: "sampler family; default from the model's _class_name" }),
     eta: z.number().min(0).max(1).optional().openapi({ description: "DDIM noise scale (default 1: stochastic)" }),
     num_train_timesteps: z.int().positive().optional(),
@@ -45,15 +49,19 @@ export const SchedulerOverridesSchema = z
     clip_sample: z.boolean().optional(),
     clip_sample_range: z.number().positive().optional(),
     set_alpha_to_one: z.boolean().optional(),
+    _class_name: z.string().max(MAX_MODEL_ID_CHARS).nullable().optional().openapi({ description: "diffusers class; DDIMScheduler selects ddim, other beta-schedule classes ddpm" }),
+    trained_betas: z.array(z.number()).max(MAX_TRAIN_TIMESTEPS).nullable().optional(),
+    thresholding: z.boolean().optional().openapi({ description: "true is refused (dynamic thresholding is not supported)" }),
+    rescale_betas_zero_snr: z.boolean().optional().openapi({ description: "true is refused (alphas_cumprod would reach 0)" }),
   })
-  .openapi("SchedulerOverrides", { description: "diffusers DDPMScheduler / DDIMScheduler config keys overriding the model's" });
+  .openapi("SchedulerOverrides", { description: "diffusers DDPMScheduler / DDIMScheduler config keys overriding the model's; keys the scheduler does not read are dropped" });
 
 export const OUTPUTS = ["json", "npy", "png"] as const;
 export type OutputFormat = (typeof OUTPUTS)[number];
 
 export const SampleRequestSchema = z
   .strictObject({
-    model: z.union([z.string().min(1), InlineMixtureSchema]).openapi({ description: "a model id from GET /v1/models, or an inline mixture" }),
+    model: z.union([z.string().min(1).max(MAX_MODEL_ID_CHARS), InlineMixtureSchema]).openapi({ description: "a model id from GET /v1/models, or an inline mixture" }),
     num_samples: z.int().min(1).max(MAX_NUM_SAMPLES).default(1),
     steps: z.int().min(1).optional().openapi({ description: "inference steps N, 1..num_train_timesteps; default from the model" }),
     method: z.enum(METHODS).optional().openapi({ description: "default from the model" }),

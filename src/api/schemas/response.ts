@@ -66,18 +66,38 @@ export const ModelInfoSchema = z
     id: z.string(),
     description: z.string(),
     provider: z.enum(PROVIDERS),
+    available: z.literal(true),
     shape: z.array(z.int()),
     image: z.boolean().openapi({ description: "true when output: png is available" }),
     scheduler: z.record(z.string(), z.unknown()).openapi({ description: "diffusers scheduler config" }),
     defaults: z.object({
       steps: z.int(),
       method: z.enum(METHODS),
-      draft: z.object({ type: z.string(), window: z.int(), freeze: z.string(), bonus: z.boolean(), adaptive: z.boolean(), extrapolate: z.boolean() }),
+      draft: z.object({ type: z.string(), window: z.int(), freeze: z.string(), bonus: z.boolean(), adaptive: z.boolean() }),
     }),
   })
   .openapi("Model");
 
-export const ModelsResponseSchema = z.object({ models: z.array(ModelInfoSchema) }).openapi("Models");
+// A MODELS entry that does not serve: requests for it answer 503 model_unavailable with the same reason.
+export const UnavailableModelSchema = z
+  .object({
+    id: z.string(),
+    description: z.string(),
+    provider: z.enum(PROVIDERS).optional(),
+    available: z.literal(false),
+    reason: z.string().openapi({ description: "what is wrong with the model's MODELS entry" }),
+  })
+  .openapi("UnavailableModel");
+
+export const ModelsResponseSchema = z
+  .object({
+    models: z.array(z.union([ModelInfoSchema, UnavailableModelSchema])),
+    config_errors: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "MODELS problems no listed id carries (not valid JSON, an entry without an id, a built-in's id reused)" }),
+  })
+  .openapi("Models");
 
 export const HealthSchema = z
   .object({ status: z.literal("ok"), version: z.string(), core: z.object({ simd: z.boolean(), memory_pages: z.number() }) })

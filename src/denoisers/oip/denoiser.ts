@@ -2,10 +2,10 @@
 // at most maxRowsPerCall rows), after a one-time check of the model's metadata.
 import type { Denoiser, DenoiserBatch } from "../port.ts";
 import { rowSize, type OipModelConfig } from "./config.ts";
-import { checkMetadata, modelUrl, type WirePlan } from "./metadata.ts";
+import { checkMetadata, metadataCache, modelUrl, type WirePlan } from "./metadata.ts";
 import { runPool, splitRows } from "./pool.ts";
 import { encodeInferRequest } from "./request.ts";
-import { decodeInferResponse } from "./response.ts";
+import { decodeInferResponse, type OutputRows } from "./response.ts";
 import { abortableSleep, cryptoRandom, withRetries } from "./retry.ts";
 import { attempt, type AttemptRequest, type FetchFn, type RawAnswer } from "./transport.ts";
 import { DenoiserBadResponseError } from "../../errors.ts";
@@ -75,44 +75,57 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
     return checkMetadata(config, body);
   };
 
-  // Only a checked result is kept, never an in-flight promise: a Worker must not await I/O that another
-  // request started, so concurrent first calls each read the metadata.
-  let plan: WirePlan | undefined;
-  const ready = async function ready(signal?: AbortSignal): Promise<WirePlan> {
-    plan ??= await readMetadata(signal);
-    return plan;
+  // The checked plan, with failures kept briefly (metadata.ts metadataCache).
+  const metadata = metadataCache();
+  const ready = function ready(signal?: AbortSignal): Promise<WirePlan> {
+    return metadata.get(() => readMetadata(signal));
   };
 
-  const evaluate = async function evaluate(batch: DenoiserBatch, signal?: AbortSignal): Promise<Float32Array> {
-    if (batch.x.length !== batch.rows * dim || batch.timesteps.length !== batch.rows) {
-      throw new RangeError(`oip: batch of ${batch.rows} rows has ${batch.x.length} values and ${batch.timesteps.length} timesteps (dim ${dim})`);
-    }
+  const evaluate = async function evaluate(batch: DenoiserBatch, signal?: AbortSignal): Promise<void> {
+    if (batch.timesteps.length !== batch.rows) throw new RangeError(`oip: batch of ${batch.rows} rows has ${batch.timesteps.length} timesteps`);
     const wire = await ready(signal);
     signal?.throwIfAborted();
-    const out = new Float32Array(batch.rows * dim);
-    if (batch.rows === 0) return out;
+    if (batch.rows === 0) return;
+    // Every slice is encoded now, before any await: the rows are views into memory the sampler owns.
+    const slices = splitRows(batch.rows, config.maxRowsPerCall).map(({ start, count }) => {
+      const { body, headers } = encodeInferRequest(config, wire, { rows: count, state: (r) => batch.state(start + r), timesteps: batch.timesteps.subarray(start, start + count) });
+      return { start, count, req: { label: `infer on ${model}`, url: `${modelUrl(config)}/infer`, method: "POST", headers: { ...headers, ...auth }, body } as AttemptRequest };
+    });
+    // Outputs go back in row order: a slice that answers early waits for the ones before it.
+    const answers: (OutputRows | undefined)[] = new Array(slices.length);
+    let delivered = 0;
+    const row = new Float32Array(dim);
+    const deliver = () => {
+      for (; delivered < slices.length && answers[delivered]; delivered++) {
+        const { start, count } = slices[delivered];
+        const rows = answers[delivered]!;
+        answers[delivered] = undefined;
+        for (let r = 0; r < count; r++) {
+          rows.read(r, row);
+          batch.put(start + r, row);
+        }
+      }
+    };
     const round = new AbortController();
     const onAbort = () => round.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      await runPool(splitRows(batch.rows, config.maxRowsPerCall), config.maxConcurrentCalls, round, async function inferSlice({ start, count }) {
-        const rows = { rows: count, x: batch.x.subarray(start * dim, (start + count) * dim), timesteps: batch.timesteps.subarray(start, start + count) };
-        const { body, headers } = encodeInferRequest(config, wire, rows);
-        const req: AttemptRequest = { label: `infer on ${model}`, url: `${modelUrl(config)}/infer`, method: "POST", headers: { ...headers, ...auth }, body };
+      await runPool(slices.map((_, i) => i), config.maxConcurrentCalls, round, async function inferSlice(i) {
+        const { count, req } = slices[i];
         const answer = await call("infer", count, req, round.signal);
-        out.set(decodeInferResponse(config, answer, count), start * dim);
+        answers[i] = decodeInferResponse(config, answer, count);
+        deliver();
       });
     } catch (e) {
-      // The model may have been redeployed with other tensors: the next round reads its metadata again.
-      if (e instanceof DenoiserBadResponseError) plan = undefined;
+      // The model may have been redeployed with other tensors: its metadata is read again (at most once per period).
+      metadata.failed(e);
       throw e;
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
-    return out;
   };
 
-  return { dim, predictionType: config.predictionType, config, ready, evaluate };
+  return { dim, config, ready, evaluate };
 };
 
 function authHeaders(config: OipModelConfig, token: string | undefined): Record<string, string> {

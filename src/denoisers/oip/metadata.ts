@@ -1,7 +1,8 @@
 // Model metadata (GET {base}/v2/models/{name}[/versions/{v}]) checked against the configuration,
 // so that a misconfigured model fails at the first call with every disagreement named.
-import { DenoiserBadResponseError } from "../../errors.ts";
+import { DenoiserBadResponseError, DenoiserRejectedRequestError, isDomainError } from "../../errors.ts";
 import type { OipModelConfig, TimestepDtype } from "./config.ts";
+import { quoted, shownValue } from "./sanitise.ts";
 import { TIMESTEP_DTYPES } from "./tensors.ts";
 
 /** What the metadata fixes about the wire beyond the configuration. */
@@ -35,7 +36,7 @@ export function checkMetadata(config: OipModelConfig, body: unknown): WirePlan {
   const output = find(outputs, config.output, "output", problems);
   for (const t of inputs) {
     if (t.name !== config.inputs.sample && t.name !== config.inputs.timestep) {
-      problems.push(`input "${t.name}" is declared but not configured (this client sends only sample and timestep)`);
+      problems.push(`input ${quoted(t.name)} is declared but not configured (this client sends only sample and timestep)`);
     }
   }
   if (sample) checkSampleTensor(config, sample, "input", problems);
@@ -59,14 +60,14 @@ function tensors(v: unknown): TensorMetadata[] | undefined {
 
 function find(list: TensorMetadata[], name: string, kind: string, problems: string[]): TensorMetadata | undefined {
   const t = list.find((x) => x.name === name);
-  if (!t) problems.push(`no ${kind} named "${name}" (the model has ${list.map((x) => `"${x.name}"`).join(", ") || "none"})`);
+  if (!t) problems.push(`no ${kind} named "${name}" (the model has ${names(list) || "none"})`);
   return t;
 }
 
 // Sample-shaped tensors: [-1, ...sampleShape] where -1 (variable) matches any configured dimension.
 function checkSampleTensor(config: OipModelConfig, t: TensorMetadata, kind: string, problems: string[]): void {
-  const where = `${kind} "${t.name}"`;
-  if (t.datatype !== config.wireDtype) problems.push(`${where} is ${t.datatype}, configured wire_dtype is ${config.wireDtype}`);
+  const where = `${kind} ${quoted(t.name)}`;
+  if (t.datatype !== config.wireDtype) problems.push(`${where} is ${shownValue(t.datatype)}, configured wire_dtype is ${config.wireDtype}`);
   const want = config.sampleShape;
   const [batch, ...row] = t.shape;
   const rowOk = row.length === want.length && row.every((n, i) => n === -1 || n === want[i]);
@@ -78,13 +79,67 @@ function checkSampleTensor(config: OipModelConfig, t: TensorMetadata, kind: stri
 }
 
 function timestepPlan(t: TensorMetadata, problems: string[]): WirePlan {
-  const where = `input "${t.name}"`;
+  const where = `input ${quoted(t.name)}`;
   const dtype = TIMESTEP_DTYPES.find((d) => d === t.datatype);
-  if (!dtype) problems.push(`${where} is ${t.datatype}; timesteps are sent as one of ${TIMESTEP_DTYPES.join(", ")}`);
+  if (!dtype) problems.push(`${where} is ${shownValue(t.datatype)}; timesteps are sent as one of ${TIMESTEP_DTYPES.join(", ")}`);
   const rank1 = t.shape.length === 1 && t.shape[0] === -1;
   const rank2 = t.shape.length === 2 && t.shape[0] === -1 && (t.shape[1] === 1 || t.shape[1] === -1);
   if (!rank1 && !rank2) problems.push(`${where} has shape ${fmt(t.shape)}, expected [-1] or [-1, 1] (one timestep per row)`);
   return { timestepDtype: dtype ?? "INT64", timestepRank: rank2 ? 2 : 1 };
 }
 
-const fmt = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
+// Provider lists are quoted in part: a few entries name the problem, a million would bury it.
+const MAX_LISTED = 8;
+const fmt = (shape: readonly number[]): string => `[${shape.slice(0, MAX_LISTED).join(", ")}${shape.length > MAX_LISTED ? ", ..." : ""}]`;
+const names = (list: readonly TensorMetadata[]): string =>
+  list.slice(0, MAX_LISTED).map((x) => quoted(x.name)).join(", ") + (list.length > MAX_LISTED ? `, ... (${list.length} in all)` : "");
+
+/** How long a failed metadata check stands, and the least time between two re-checks of a doubted plan. */
+export const METADATA_RECHECK_MS = 5_000;
+
+/**
+ * The model's checked wire plan, kept for the denoiser's lifetime. A failed check is kept for
+ * METADATA_RECHECK_MS: requests in that window get the same error without asking the provider. An
+ * inference failure that a redeployed model would explain makes the plan doubted: the next call reads
+ * the metadata again, but a doubted plan is re-read at most once per METADATA_RECHECK_MS, so a provider
+ * that refuses every call costs one metadata read per period, not one per request. Results are kept,
+ * never an in-flight promise: a Worker must not await I/O that another request started, so concurrent
+ * first calls each read the metadata.
+ */
+export function metadataCache(now: () => number = Date.now, recheckMs = METADATA_RECHECK_MS) {
+  let plan: WirePlan | undefined;
+  let failure: unknown;
+  let failedAt = -Infinity;
+  let doubted = false;
+  let recheckedAt = -Infinity;
+  return {
+    async get(read: () => Promise<WirePlan>): Promise<WirePlan> {
+      if (plan) {
+        if (!doubted || now() - recheckedAt < recheckMs) return plan;
+        recheckedAt = now();
+      } else if (failure !== undefined && now() - failedAt < recheckMs) {
+        throw failure;
+      }
+      try {
+        plan = await read();
+        failure = undefined;
+        doubted = false;
+        return plan;
+      } catch (e) {
+        // The provider's answer is kept; an abort (the client left) says nothing about the model.
+        if (isDomainError(e)) {
+          plan = undefined;
+          failure = e;
+          failedAt = now();
+        }
+        throw e;
+      }
+    },
+    /** An inference call failed: a malformed answer or a refused request may mean the model changed. */
+    failed(e: unknown): void {
+      if (e instanceof DenoiserBadResponseError || e instanceof DenoiserRejectedRequestError) doubted = true;
+    },
+  };
+}
+
+export type MetadataCache = ReturnType<typeof metadataCache>;

@@ -3,6 +3,7 @@
 import { DenoiserBadResponseError } from "../../errors.ts";
 import type { OipModelConfig, WireDtype } from "./config.ts";
 import { roundToFp16 } from "./fp16.ts";
+import { shownValue } from "./sanitise.ts";
 import type { RawAnswer } from "./transport.ts";
 import { decodeOutput, DTYPE_BYTES, firstNonFinite } from "./tensors.ts";
 
@@ -16,8 +17,15 @@ interface OutputTensor {
 
 const utf8 = new TextDecoder();
 
-/** Float32 values of the output for `rows` rows, row-major. */
-export function decodeInferResponse(config: OipModelConfig, answer: RawAnswer, rows: number): Float32Array {
+/** The output of one call, checked whole, decoded one row at a time into the caller's row. */
+export interface OutputRows {
+  readonly rows: number;
+  /** Writes row r's values into dst (dim f32); throws if one is not finite. */
+  read(r: number, dst: Float32Array): void;
+}
+
+/** Checks the answer's output tensor for `rows` rows and returns its row reader (no full-size copy of binary data). */
+export function decodeInferResponse(config: OipModelConfig, answer: RawAnswer, rows: number): OutputRows {
   const bad = (why: string) => new DenoiserBadResponseError(`model "${config.modelName}" answered badly: ${why}`);
   const { json, binary } = split(answer, bad);
   const outputs = (json as { outputs?: unknown } | null)?.outputs;
@@ -25,19 +33,36 @@ export function decodeInferResponse(config: OipModelConfig, answer: RawAnswer, r
   const index = outputs.findIndex((o: OutputTensor) => o?.name === config.output);
   if (index < 0) throw bad(`no output named "${config.output}"`);
   const out = outputs[index] as OutputTensor;
-  if (out.datatype !== config.wireDtype) throw bad(`output dtype ${String(out.datatype)}, expected ${config.wireDtype}`);
+  if (out.datatype !== config.wireDtype) throw bad(`output dtype ${shownValue(out.datatype)}, expected ${config.wireDtype}`);
   const want = [rows, ...config.sampleShape];
   if (!Array.isArray(out.shape) || out.shape.length !== want.length || out.shape.some((n, i) => n !== want[i])) {
-    throw bad(`output shape ${JSON.stringify(out.shape)}, expected ${JSON.stringify(want)}`);
+    throw bad(`output shape ${shownValue(out.shape)}, expected ${JSON.stringify(want)}`);
   }
   const count = want.reduce((p, n) => p * n, 1);
-  const values = out.parameters?.binary_data_size !== undefined
-    ? binaryValues(outputs as OutputTensor[], index, binary, count * DTYPE_BYTES[config.wireDtype], config, bad)
-    : jsonValues(out.data, count, config.wireDtype, bad);
-  const at = firstNonFinite(values);
-  if (at >= 0) throw bad(`non-finite value ${values[at]} in row ${Math.floor(at / (count / rows))}`);
-  return values;
+  const dim = count / Math.max(rows, 1);
+  const decodeRow = out.parameters?.binary_data_size !== undefined
+    ? binaryRows(binaryTensor(outputs as OutputTensor[], index, binary, count * DTYPE_BYTES[config.wireDtype], bad), config.wireDtype, dim)
+    : jsonRows(jsonValues(out.data, count, config.wireDtype, bad), dim);
+  return {
+    rows,
+    read(r, dst) {
+      decodeRow(r, dst);
+      const at = firstNonFinite(dst);
+      if (at >= 0) throw bad(`non-finite value ${dst[at]} in row ${r}`);
+    },
+  };
 }
+
+type RowDecoder = (r: number, dst: Float32Array) => void;
+
+const binaryRows = (bytes: Uint8Array, dtype: WireDtype, dim: number): RowDecoder => {
+  const rowBytes = dim * DTYPE_BYTES[dtype];
+  // FP32: the wire's little-endian bytes are the row's bytes (the host is little-endian, see fp16.ts).
+  if (dtype === "FP32") return (r, dst) => new Uint8Array(dst.buffer, dst.byteOffset, rowBytes).set(bytes.subarray(r * rowBytes, (r + 1) * rowBytes));
+  return (r, dst) => dst.set(decodeOutput(bytes.subarray(r * rowBytes, (r + 1) * rowBytes), dtype));
+};
+
+const jsonRows = (values: Float32Array, dim: number): RowDecoder => (r, dst) => dst.set(values.subarray(r * dim, (r + 1) * dim));
 
 type Bad = (why: string) => DenoiserBadResponseError;
 
@@ -45,7 +70,7 @@ type Bad = (why: string) => DenoiserBadResponseError;
 function split(answer: RawAnswer, bad: Bad): { json: unknown; binary: Uint8Array } {
   const n = answer.headerLength === null ? answer.body.byteLength : Number(answer.headerLength);
   if (!Number.isInteger(n) || n <= 0 || n > answer.body.byteLength) {
-    throw bad(`Inference-Header-Content-Length ${answer.headerLength} does not fit a body of ${answer.body.byteLength} bytes`);
+    throw bad(`Inference-Header-Content-Length ${shownValue(answer.headerLength)} does not fit a body of ${answer.body.byteLength} bytes`);
   }
   try {
     return { json: JSON.parse(utf8.decode(answer.body.subarray(0, n))), binary: answer.body.subarray(n) };
@@ -55,20 +80,20 @@ function split(answer: RawAnswer, bad: Bad): { json: unknown; binary: Uint8Array
 }
 
 // Binary outputs follow the header in the order they are listed; the bytes must add up exactly.
-function binaryValues(outputs: OutputTensor[], index: number, binary: Uint8Array, expected: number, config: OipModelConfig, bad: Bad): Float32Array {
+function binaryTensor(outputs: OutputTensor[], index: number, binary: Uint8Array, expected: number, bad: Bad): Uint8Array {
   let offset = 0;
   let total = 0;
   for (let i = 0; i < outputs.length; i++) {
     const size = outputs[i]?.parameters?.binary_data_size;
     if (size === undefined) continue;
-    if (!Number.isInteger(size) || (size as number) < 0) throw bad(`binary_data_size ${String(size)} is not a byte count`);
+    if (!Number.isInteger(size) || (size as number) < 0) throw bad(`binary_data_size ${shownValue(size)} is not a byte count`);
     if (i < index) offset += size as number;
     total += size as number;
   }
   const size = outputs[index].parameters?.binary_data_size as number;
   if (size !== expected) throw bad(`output binary_data_size ${size}, expected ${expected} bytes`);
   if (total !== binary.byteLength) throw bad(`binary part has ${binary.byteLength} bytes, binary_data_size adds up to ${total}`);
-  return decodeOutput(binary.subarray(offset, offset + size), config.wireDtype);
+  return binary.subarray(offset, offset + size);
 }
 
 // The protocol allows the data array flat or nested by dimension; both are row-major.

@@ -1,5 +1,5 @@
 // Repeats a transient failure with capped, jittered exponential backoff; anything else ends at once.
-import { DenoiserTimeoutError } from "../../errors.ts";
+import { DenoiserTimeoutError, DenoiserUnavailableError } from "../../errors.ts";
 import type { OipRetryPolicy } from "./config.ts";
 import { TransientFailure } from "./transport.ts";
 
@@ -18,7 +18,9 @@ export const backoffMs = (policy: OipRetryPolicy, n: number, u: number): number 
 
 /**
  * Runs `once(attemptIndex)` until it succeeds, throws a non-transient error, or 1 + maxRetries attempts
- * have failed transiently; the last case is a DenoiserTimeoutError (504) naming the last cause.
+ * have failed transiently. The last case says what happened: DenoiserTimeoutError (504) when every
+ * attempt timed out, else DenoiserUnavailableError (502: answered 5xx/429/408 or dropped the connection),
+ * naming the count of each kind of failure and the last cause.
  */
 export async function withRetries<T>(
   policy: OipRetryPolicy,
@@ -27,18 +29,25 @@ export async function withRetries<T>(
   once: (attemptIndex: number) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
+  const kinds = new Map<TransientFailure["kind"], number>();
   for (let n = 0; ; n++) {
     try {
       return await once(n);
     } catch (e) {
       if (!(e instanceof TransientFailure)) throw e;
+      kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
       if (n >= policy.maxRetries) {
-        throw new DenoiserTimeoutError(`${what}: no usable answer after ${n + 1} attempt${n ? "s" : ""} (last: ${e.message})`, { cause: e });
+        const tally = [...kinds].map(([kind, count]) => `${count} ${KIND_WORDS[kind]}`).join(", ");
+        const message = `${what}: no usable answer after ${n + 1} attempt${n ? "s" : ""} (${tally}; last: ${e.message})`;
+        if (kinds.size === 1 && kinds.has("timeout")) throw new DenoiserTimeoutError(message, { cause: e });
+        throw new DenoiserUnavailableError(message, { cause: e });
       }
       await deps.sleep(backoffMs(policy, n, deps.random()), signal);
     }
   }
 }
+
+const KIND_WORDS: Record<TransientFailure["kind"], string> = { timeout: "timed out", connection: "lost the connection", status: "answered an error status" };
 
 /** setTimeout as a promise that gives up early when `signal` aborts. */
 export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>

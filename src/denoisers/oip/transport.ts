@@ -1,6 +1,8 @@
 // One HTTP attempt against the provider: per-attempt timeout, and the classification the retry
 // policy needs (transient: timeout, connection error, 408/429/5xx; fatal: other statuses, bad bodies).
-import { DenoiserBadResponseError } from "../../errors.ts";
+// A provider's error text never reaches the client: messages carry the status, the text goes to the log.
+import { DenoiserRejectedRequestError, isDomainError } from "../../errors.ts";
+import { sanitise, secretsOf, statusText } from "./sanitise.ts";
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -30,8 +32,10 @@ export interface RawAnswer {
   headerLength: string | null;
 }
 
-// Enough of a provider's error text to name the cause, without relaying a whole page.
-const MAX_ERROR_TEXT = 200;
+// Enough of a provider's error text for the log to name the cause, without a whole page.
+const MAX_LOGGED_TEXT = 500;
+// Enough of a runtime's connection error (its own words, but they can name the URL) for the message.
+const MAX_CAUSE_TEXT = 120;
 
 /** Sends one request and reads the whole answer within `timeoutMs`; `signal` is the caller's (never retried). */
 export async function attempt(fetchFn: FetchFn, req: AttemptRequest, timeoutMs: number, signal?: AbortSignal): Promise<RawAnswer> {
@@ -46,14 +50,14 @@ export async function attempt(fetchFn: FetchFn, req: AttemptRequest, timeoutMs: 
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const res = await fetchFn(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ctrl.signal });
-    if (!res.ok) return await refuse(res, req.label);
+    if (!res.ok) return await refuse(res, req);
     const body = new Uint8Array(await res.arrayBuffer());
     return { body, headerLength: res.headers.get("inference-header-content-length") };
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
     if (timedOut) throw new TransientFailure("timeout", `no answer within ${timeoutMs} ms`, { cause: e });
-    if (e instanceof TransientFailure || e instanceof DenoiserBadResponseError) throw e;
-    throw new TransientFailure("connection", `connection failed (${describe(e)})`, { cause: e });
+    if (e instanceof TransientFailure || isDomainError(e)) throw e;
+    throw new TransientFailure("connection", `connection failed (${sanitise(describe(e), MAX_CAUSE_TEXT, secretsOf(req.headers))})`, { cause: e });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
@@ -61,18 +65,23 @@ export async function attempt(fetchFn: FetchFn, req: AttemptRequest, timeoutMs: 
 }
 
 // Non-2xx: transient for 408, 429 and 5xx; any other status is the provider refusing this call for good.
-async function refuse(res: Response, label: string): Promise<never> {
-  const text = await errorText(res);
-  const what = `provider answered ${res.status}${text ? `: ${text}` : ""}`;
+// The client learns the status; the provider's text is logged, without the credentials this Worker sent.
+async function refuse(res: Response, req: AttemptRequest): Promise<never> {
+  const text = sanitise(await errorText(res), MAX_LOGGED_TEXT, secretsOf(req.headers));
+  console.warn(`oip: ${req.label}: provider answered ${res.status}${text ? `: ${text}` : ""}`);
+  const what = `provider answered ${statusText(res.status)}`;
   if (res.status === 408 || res.status === 429 || res.status >= 500) throw new TransientFailure("status", what);
-  throw new DenoiserBadResponseError(`${label}: ${what}`);
+  throw new DenoiserRejectedRequestError(`${req.label}: ${what}, refusing the request this Worker sent (its reason is in the Worker's log)`);
 }
 
-// OIP errors are {"error": "..."}; anything else is shown as truncated text.
+// An error body is read this far and no further: it is only logged, and only its start.
+const MAX_ERROR_BYTES = 16 * 1024;
+
+// OIP errors are {"error": "..."}; anything else is logged as (sanitised, truncated) text.
 async function errorText(res: Response): Promise<string> {
   let raw = "";
   try {
-    raw = await res.text();
+    raw = await readStart(res, MAX_ERROR_BYTES);
   } catch {
     return "";
   }
@@ -82,7 +91,29 @@ async function errorText(res: Response): Promise<string> {
   } catch {
     // not JSON: keep the text
   }
-  return raw.replace(/\s+/g, " ").trim().slice(0, MAX_ERROR_TEXT);
+  return raw;
+}
+
+// The first maxBytes of a body as text; the rest is cancelled unread.
+async function readStart(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < maxBytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value.subarray(0, maxBytes - size));
+    size += Math.min(value.byteLength, maxBytes - size);
+  }
+  if (size >= maxBytes) await reader.cancel().catch(() => undefined);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 const describe = (e: unknown): string => {

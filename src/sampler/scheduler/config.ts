@@ -1,6 +1,6 @@
 // Parses a diffusers scheduler_config.json as is: known keys validated, unknown keys ignored.
 import { InvalidRequestError, LimitError } from "../../errors.ts";
-import { checkNumber, isObject, isSet, readBool, readEnum, readNumber, type JsonObject } from "./fields.ts";
+import { checkNumber, isObject, isSet, readBool, readEnum, readNumber, shown, type JsonObject } from "./fields.ts";
 import {
   BETA_SCHEDULES,
   DDIM_DEFAULTS,
@@ -14,6 +14,25 @@ import {
 
 // Bounds the alphas_cumprod table a request can make us build.
 export const MAX_TRAIN_TIMESTEPS = 100_000;
+
+/** Every key parseSchedulerConfig reads; any other key of a config is ignored (the API drops it at validation). */
+export const SCHEDULER_CONFIG_KEYS = [
+  "_class_name",
+  "thresholding",
+  "rescale_betas_zero_snr",
+  "trained_betas",
+  "num_train_timesteps",
+  "beta_schedule",
+  "beta_start",
+  "beta_end",
+  "timestep_spacing",
+  "steps_offset",
+  "prediction_type",
+  "variance_type",
+  "clip_sample",
+  "clip_sample_range",
+  "set_alpha_to_one",
+] as const;
 
 export interface ParseOptions {
   // Sampler chosen by the request ('ddpm' | 'ddim' | 'DDPMScheduler' | 'DDIMScheduler'); wins over _class_name.
@@ -74,7 +93,7 @@ function resolveKind(o: JsonObject, type: string | undefined, prefix: string): S
   if (name === undefined || name === null) return "ddpm";
   if (typeof name !== "string") throw new InvalidRequestError(`${prefix}._class_name`, "_class_name must be a string");
   if (NOT_BETA_BASED.test(name)) {
-    throw new InvalidRequestError(`${prefix}._class_name`, `${name} has no beta schedule; DDPM/DDIM cannot sample it`);
+    throw new InvalidRequestError(`${prefix}._class_name`, `${shown(name)} has no beta schedule; DDPM/DDIM cannot sample it`);
   }
   return name === "DDIMScheduler" ? "ddim" : "ddpm";
 }

@@ -8,6 +8,17 @@ export const isObject = (v: unknown): v is JsonObject =>
 
 const has = (o: JsonObject, key: string): boolean => Object.hasOwn(o, key) && o[key] !== undefined;
 
+// Errors quote the value they refuse, but never more than this of it (a value can be megabytes long).
+const MAX_SHOWN_CHARS = 64;
+
+/** A value for an error message: a scalar as JSON cut to MAX_SHOWN_CHARS, a container by its kind (never serialised). */
+export function shown(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === "object" && v !== null) return "an object";
+  const s = JSON.stringify(typeof v === "string" ? v.slice(0, MAX_SHOWN_CHARS) : v) ?? String(v);
+  return s.length <= MAX_SHOWN_CHARS ? s : `${s.slice(0, MAX_SHOWN_CHARS - 1)}\u2026`;
+}
+
 export function readEnum<T extends string>(
   o: JsonObject,
   key: string,
@@ -20,7 +31,7 @@ export function readEnum<T extends string>(
   if (typeof v === "string" && (allowed as readonly string[]).includes(v)) return v as T;
   throw new InvalidRequestError(
     `${prefix}.${key}`,
-    `unsupported ${key} ${JSON.stringify(v)}; supported: ${allowed.join(", ")}`,
+    `unsupported ${key} ${shown(v)}; supported: ${allowed.join(", ")}`,
   );
 }
 
@@ -50,7 +61,7 @@ export function checkNumber(v: unknown, rule: NumberRule, field: string, what: s
     (rule.exclusiveMin === undefined || v > rule.exclusiveMin) &&
     (rule.exclusiveMax === undefined || v < rule.exclusiveMax);
   if (ok) return v as number;
-  throw new InvalidRequestError(field, `${what} must be ${describe(rule)}, got ${JSON.stringify(v)}`);
+  throw new InvalidRequestError(field, `${what} must be ${describe(rule)}, got ${shown(v)}`);
 }
 
 export function readNumber(

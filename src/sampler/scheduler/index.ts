@@ -5,3 +5,4 @@ export * from "./timesteps.ts";
 export * from "./prediction.ts";
 export * from "./coefficients.ts";
 export * from "./steps.ts";
+export * from "./f32.ts";

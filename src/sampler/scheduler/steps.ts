@@ -2,6 +2,7 @@
 import { InvalidRequestError } from "../../errors.ts";
 import { alphasCumprodFor } from "./betas.ts";
 import { ddimStep, ddpmStep } from "./coefficients.ts";
+import { checkStepF32 } from "./f32.ts";
 import { checkNumSteps, timestepsFor } from "./timesteps.ts";
 import type { Schedule, ScheduleStep, SchedulerConfig } from "./types.ts";
 
@@ -42,11 +43,13 @@ export function buildSchedule(config: SchedulerConfig, numInferenceSteps: number
   const steps = timesteps.map((t, k): ScheduleStep => {
     const prev_t = rule === "stride" ? t - stride : k + 1 < timesteps.length ? timesteps[k + 1] : -1;
     const a_t = ac[t];
-    if (!(a_t > 0)) throw new InvalidRequestError(configField, `alphas_cumprod underflows to 0 at timestep ${t}`);
     const a_s = prev_t >= 0 ? ac[prev_t] : finalAlpha;
-    return eta === null
+    const step = eta === null
       ? ddpmStep(t, prev_t, a_t, a_s, config.varianceType)
       : ddimStep(t, prev_t, a_t, a_s, eta, opts.useClippedModelOutput ?? false);
+    // The core computes in f32: a schedule it cannot carry is refused here (422), not met as NaN mid-run.
+    checkStepF32(step, config, configField);
+    return step;
   });
   return {
     kind: config.kind,
