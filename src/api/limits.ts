@@ -29,9 +29,10 @@ export const LIMITS = {
 // the embedded mixture's work per value and component (zero for a remote denoiser, whose time is not CPU).
 export const ROW_COST_NS = { fixed: 1500, perValue: 13, perValueComponent: 1.2 } as const;
 
-// Bytes the sampler keeps per schedule step for its counters (a small JS object each, shared by the chains),
-// per chain for its JS state, per row of a round for the row tables, and per answer value by format.
-const COUNTER_BYTES_PER_STEP = 64;
+// Bytes per schedule step (its coefficients, counters and per-step stats, and their JSON text: measured
+// 635 B a step at 100,000 steps under Node), per chain for its JS state, per row of a round for the row
+// tables, and per answer value by format.
+const STEP_BYTES = 768;
 const CHAIN_JS_BYTES = 512;
 const ROW_TABLE_BYTES = 32;
 const ANSWER_BYTES_PER_VALUE = { json: 4 + 2 * 24, npy: 4 + 4, png: 4 } as const;
@@ -73,7 +74,7 @@ export const requestMemory = (s: RequestSize) => {
   const round = roundRows(s) * (2 * s.dim * s.wireBytes + ROW_TABLE_BYTES);
   const values = s.numSamples * s.dim;
   const answer = values * ANSWER_BYTES_PER_VALUE[s.output] + (s.output === "png" && s.image ? 2 * gridBytes(s.numSamples, s.image) : 0);
-  const js = s.steps * COUNTER_BYTES_PER_STEP + s.numSamples * CHAIN_JS_BYTES + (s.inlineValues ?? 0) * INLINE_BYTES_PER_VALUE;
+  const js = s.steps * STEP_BYTES + s.numSamples * CHAIN_JS_BYTES + (s.inlineValues ?? 0) * INLINE_BYTES_PER_VALUE;
   return { core, round, answer, js, total: core + round + answer + js };
 };
 
