@@ -3,7 +3,7 @@
 import type { ModelCatalog } from "../config/index.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { componentCount } from "../models/index.ts";
-import type { SamplerOptions } from "../sampler/options.ts";
+import { DEFAULT_DRAFT, type SamplerOptions } from "../sampler/options.ts";
 import type { ImageLayout } from "./encode/index.ts";
 import { checkLimits, requestBytes, type RequestSize } from "./limits.ts";
 import { imageLayout, resolveModel, type ResolvedModel } from "./model.ts";
@@ -36,7 +36,7 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
   const steps = req.steps ?? model.defaults.steps;
   const method = req.method ?? model.defaults.method;
   const draft = { ...model.defaults.draft, ...req.draft };
-  const schedule = scheduleFor(model, req.scheduler, steps);
+  const schedule = scheduleFor(model, req.scheduler, steps, method, { ...DEFAULT_DRAFT, ...draft });
   const size: RequestSize = {
     numSamples: req.num_samples,
     dim: model.dim,

@@ -1,12 +1,13 @@
 // A whole batch in, a whole array out: for tools and tests that hold rows in one array (the sampler
-// streams rows through the port instead).
+// streams rows through the port instead). Rows are DDPM/DDIM rows of an epsilon model.
 import type { Denoiser } from "./port.ts";
 
 export interface RowArrays {
   rows: number;
   /** Row-major states, rows * dim values. */
   x: Float32Array;
-  timesteps: Int32Array;
+  timesteps: ArrayLike<number>;
+  /** alphas_cumprod per row (a DDPM/DDIM batch); the family and input scale follow from it. */
   alphaBar: Float64Array;
 }
 
@@ -17,8 +18,13 @@ export const evaluateRows = async (d: Denoiser, batch: RowArrays, signal?: Abort
   let next = 0;
   await d.evaluate({
     rows: batch.rows,
-    timesteps: batch.timesteps,
+    timesteps: Float64Array.from(batch.timesteps),
+    inputScale: new Float64Array(batch.rows).fill(1),
+    a: batch.alphaBar.map(Math.sqrt),
+    s: batch.alphaBar.map((ab) => Math.sqrt(1 - ab)),
     alphaBar: batch.alphaBar,
+    output: "epsilon",
+    family: "vp",
     state: (r) => batch.x.subarray(r * dim, (r + 1) * dim),
     put: (r, output) => {
       if (r !== next) throw new RangeError(`denoiser put row ${r}, expected ${next}`);

@@ -2,15 +2,25 @@
 // Rows stream through it: the denoiser reads each state where the sampler keeps it and hands each
 // output back in row order, so neither side makes a full-size copy of the batch.
 
-export type PredictionType = "epsilon" | "sample" | "v_prediction";
+/** What a model outputs: diffusers' prediction types, or "flow", a flow-matching velocity v = noise - x0. */
+export type PredictionType = "epsilon" | "sample" | "v_prediction" | "flow";
 
 /** A batch of rows to evaluate: row r is state(r) at timesteps[r]. */
 export interface DenoiserBatch {
   readonly rows: number;
-  /** Integer training timestep of each row. */
-  readonly timesteps: Int32Array;
-  /** alphas_cumprod at each row's timestep (analytic models use it; remote models get timesteps). */
+  /** The model timestep of each row (an integer for DDPM/DDIM; fractional for Euler sigmas and flow matching). */
+  readonly timesteps: Float64Array;
+  /** The model sees inputScale[r] * state(r) (Euler sigmas: 1 / sqrt(sigma^2 + 1); 1 otherwise). */
+  readonly inputScale: Float64Array;
+  /** The noising family of every row (vp: DDPM/DDIM, sigma: Euler, flow: flow matching), and each row's
+   * coefficients in it, for analytic models: state = a x0 + s noise. */
+  readonly family: "vp" | "sigma" | "flow";
+  readonly a: Float64Array;
+  readonly s: Float64Array;
+  /** alphas_cumprod at each row's timestep (vp rows; analytic models use it). */
   readonly alphaBar: Float64Array;
+  /** The prediction the sampler reads the outputs as (an analytic model answers in it). */
+  readonly output: PredictionType;
   /** Row r's state, dim values. A view into memory that may move: read it before the next await. */
   state(r: number): Float32Array;
   /** Hands back row r's model output (dim values, read before put returns). Rows go in order 0..rows-1. */

@@ -9,7 +9,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const finiteF32 = (v: unknown): v is number => typeof v === "number" && Number.isFinite(Math.fround(v));
 
 /**
- * Validates `{"type":"gmm","means":[[...],...],"weights":[...]?,"std":s,"shape":[...]?}`.
+ * Validates `{"type":"gmm","means":[[...],...],"weights":[...]?,"std":s,"shape":[...]?}`, or with
+ * `"stds":[c_1, ..., c_K]` (one std per component) in place of `"std"`; exactly one of the two.
  * Weights default to uniform and are normalised; shape defaults to [d]. Throws
  * InvalidRequestError / LimitError whose `field` is the dotted path under `path`.
  */
@@ -19,7 +20,7 @@ export const validateMixture = (input: unknown, path = "model"): GaussianMixture
   const { means, dim } = readMeans(input.means, `${path}.means`);
   const k = means.length / dim;
   const weights = readWeights(input.weights, k, `${path}.weights`);
-  const std = readStd(input.std, `${path}.std`);
+  const std = input.stds === undefined ? readStd(input.std, `${path}.std`) : readStds(input.stds, input.std, k, `${path}.stds`);
   const shape = readShape(input.shape, dim, `${path}.shape`);
   return makeMixture("inline", shape, means, weights, std);
 };
@@ -62,6 +63,13 @@ function readStd(v: unknown, field: string): number {
     throw new InvalidRequestError(field, `${field} must be a number in [${L.minStd}, ${L.maxStd}]`);
   }
   return v;
+}
+
+function readStds(v: unknown, std: unknown, k: number, field: string): number[] {
+  if (std !== undefined) throw new InvalidRequestError(field, `${field} replaces the common std: give one of std and stds, not both`);
+  if (!Array.isArray(v) || v.length !== k) throw new InvalidRequestError(field, `${field} must be an array of ${k} standard deviations, one per mean`);
+  v.forEach((c: unknown, i) => readStd(c, `${field}[${i}]`));
+  return v as number[];
 }
 
 function readShape(v: unknown, dim: number, field: string): number[] {

@@ -8,7 +8,7 @@ import { newChainCounters } from "./stats.ts";
 import { planNext, planRows, type Plan } from "./plan.ts";
 import { Purpose, streamOf } from "./randomness.ts";
 import { fillNormal, fillUniform } from "../core/random.ts";
-import { copy } from "../core/vector.ts";
+import { copy, scale } from "../core/vector.ts";
 import { draftWindow, type DraftInput } from "./draft.ts";
 import { freezeOutput, targetStep } from "./target.ts";
 import { neededParent, newProgress, observeParent, type WindowInput } from "./verify-step.ts";
@@ -20,6 +20,7 @@ import { chooseWindow, newPositionAcceptance, observeWindow } from "./adaptive.t
 export const newChain = (ctx: SamplerContext, shape: ChainShape, id: number): ChainState => {
   const rows = allocChainRows(ctx.core, shape);
   fillNormal(ctx.core, rows.x, streamOf(ctx.key, Purpose.init, 0, 0, id), 0, ctx.dim);
+  if (ctx.sched.initNoiseSigma !== 1) scale(ctx.core, rows.x, ctx.sched.initNoiseSigma, rows.x, ctx.dim);
   return { id, rows, round: 0, k: 0, frozenValid: false, frozenAtCurrent: false, plan: null, progress: null, positions: newPositionAcceptance(Math.max(shape.window, 1)), counters: newChainCounters() };
 };
 

@@ -4,19 +4,19 @@ import type { Core, Ptr } from "../core/instance.ts";
 import type { PredictionType, Schedule, ScheduleStep } from "./scheduler/types.ts";
 import type { Freeze } from "./options.ts";
 import type { Scratch } from "./state.ts";
-import { predictionToEps, predictionToX0 } from "./scheduler/index.ts";
+import { epsCombo, x0Combo } from "./scheduler/index.ts";
 import { affine2, affine3, clamp } from "../core/vector.ts";
 
 /** x0_hat at (y, step) from an output of the given type, clipped as the schedule says. */
 export const writeX0 = (core: Core, sched: Schedule, dst: Ptr, y: Ptr, output: Ptr, type: PredictionType, step: ScheduleStep, dim: number): void => {
-  const c = predictionToX0(type, step.alphaProdT);
+  const c = x0Combo(step, type);
   affine2(core, dst, c.xt, y, c.out, output, dim);
   if (sched.clipRange !== null) clamp(core, dst, dst, -sched.clipRange, sched.clipRange, dim);
 };
 
 /** eps_hat at (y, step) from an output of the given type (unclipped, as diffusers' default). */
 export const writeEps = (core: Core, dst: Ptr, y: Ptr, output: Ptr, type: PredictionType, step: ScheduleStep, dim: number): void => {
-  const c = predictionToEps(type, step.alphaProdT);
+  const c = epsCombo(step, type);
   affine2(core, dst, c.xt, y, c.out, output, dim);
 };
 

@@ -83,7 +83,10 @@ const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & 
   const owner = new Int32Array(total);
   const local = new Int32Array(total);
   const states = new Array<Ptr>(total);
-  const timesteps = new Int32Array(total);
+  const timesteps = new Float64Array(total);
+  const inputScale = new Float64Array(total);
+  const a = new Float64Array(total);
+  const s = new Float64Array(total);
   const alphaBar = new Float64Array(total);
   for (let i = 0, r = 0; i < active.length; i++) {
     for (let j = 0; j < counts[i]; j++, r++) {
@@ -92,6 +95,9 @@ const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & 
       local[r] = j;
       states[r] = state;
       timesteps[r] = step.t;
+      inputScale[r] = step.inputScale;
+      a[r] = step.a;
+      s[r] = step.s;
       alphaBar[r] = step.alphaProdT;
     }
   }
@@ -99,7 +105,12 @@ const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & 
   return {
     rows: total,
     timesteps,
+    inputScale,
+    a,
+    s,
     alphaBar,
+    output: ctx.sched.predictionType,
+    family: ctx.sched.family,
     state: (r) => core.f32(states[r], dim),
     put: function putOutput(r, output) {
       if (r !== next) throw new DenoiserBadResponseError(`denoiser returned row ${r} where row ${next} was due`);

@@ -62,7 +62,8 @@ describe("deadline of a request (bundle under workerd, reference provider)", () 
     assert.equal(body.error.code, "deadline_exceeded");
     assert.match(body.error.message, /1000 ms/);
     assert.match(body.error.message, /limits\.deadline_ms of model "ring-slow"/);
-    assert.ok(ms >= 950 && ms < 1_800, `answered after ${ms.toFixed(0)} ms for a 1000 ms deadline`);
+    // The run without a deadline takes 20 calls x 400 ms = 8 s; the bound leaves room for a loaded machine.
+    assert.ok(ms >= 950 && ms < 4_000, `answered after ${ms.toFixed(0)} ms for a 1000 ms deadline`);
     // The call in flight at the deadline was abandoned, and none followed it.
     const calls = p.stats().inferCalls;
     assert.ok(calls >= 2 && calls <= 4, `${calls} calls in 1 s at 400 ms each`);
@@ -80,7 +81,7 @@ describe("deadline of a request (bundle under workerd, reference provider)", () 
     const last = events.at(-1)!;
     assert.equal(last.event, "error");
     assert.equal((last.data as ErrorBody).error.code, "deadline_exceeded");
-    assert.ok(ms < 1_800, `stream ended after ${ms.toFixed(0)} ms for a 1000 ms deadline`);
+    assert.ok(ms < 4_000, `stream ended after ${ms.toFixed(0)} ms for a 1000 ms deadline`);
     assert.ok(events.slice(0, -1).every((e) => e.event === "round"));
   });
 
@@ -90,7 +91,8 @@ describe("deadline of a request (bundle under workerd, reference provider)", () 
     const ms = performance.now() - started;
     assert.equal(res.status, 504);
     assert.match(((await res.json()) as ErrorBody).error.message, /300 ms/);
-    assert.ok(ms < 1_000, `answered after ${ms.toFixed(0)} ms for a 300 ms deadline`);
+    // Without the deadline this run takes about 2 s on an idle 2-core machine.
+    assert.ok(ms < 1_500, `answered after ${ms.toFixed(0)} ms for a 300 ms deadline`);
   });
 
   test("a model without limits gets the remote default, and a fast run is not cut short", async () => {

@@ -48,9 +48,9 @@ test("422: draft window out of range (1..32)", async () => {
 
 test("422: unsupported scheduler values name scheduler.<key>", async () => {
   await expectError(postSamples(mf, { ...ok, scheduler: { beta_schedule: "cosine" } }), 422, "invalid_request", "scheduler.beta_schedule");
-  await expectError(postSamples(mf, { ...ok, scheduler: { type: "euler" } }), 422, "invalid_request", "scheduler.type");
+  await expectError(postSamples(mf, { ...ok, scheduler: { type: "pndm" } }), 422, "invalid_request", "scheduler.type");
   await expectError(postSamples(mf, { ...ok, scheduler: { thresholding: true } }), 422, "invalid_request", "scheduler.thresholding");
-  await expectError(postSamples(mf, { ...ok, scheduler: { prediction_type: "v_prediction" } }), 422, "invalid_request", "scheduler.prediction_type");
+  await expectError(postSamples(mf, { ...ok, scheduler: { _class_name: "EulerAncestralDiscreteScheduler", prediction_type: "sample" } }), 422, "invalid_request", "scheduler.prediction_type");
 });
 
 test("422: inline mixture with mismatched sizes or non-finite numbers", async () => {

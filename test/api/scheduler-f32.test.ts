@@ -69,7 +69,7 @@ test("what is accepted runs without a non-finite value: a sweep across the bound
 });
 
 test("the bound: 1/sqrt(alphas_cumprod) up to F32_MAX / 256", () => {
-  const step = (a: number) => ({ t: 5, prev_t: 4, alphaProdT: a, alphaProdPrev: a * 1.01, sigma: 0.1, x0Coef: 0.5, xtCoef: 0.5, epsCoef: 0 });
+  const step = (a: number) => ({ t: 5, prev_t: 4, alphaProdT: a, alphaProdPrev: a * 1.01, sigma: 0.1, x0Coef: 0.5, xtCoef: 0.5, epsCoef: 0, family: "vp" as const, a: Math.sqrt(a), s: Math.sqrt(1 - a), inputScale: 1 });
   const aMin = 1 / (MAX_F32_COEF * MAX_F32_COEF);
   assert.equal(unrepresentable(step(aMin * 1.0001)), undefined);
   assert.equal(unrepresentable(step(aMin * 0.9999))?.name, "x0_hat(epsilon).xt");

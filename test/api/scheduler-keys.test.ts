@@ -30,8 +30,8 @@ const pasted = {
   _use_default_values: ["rescale_betas_zero_snr", "timestep_spacing"],
 };
 
-test("the schema holds exactly the keys the parser reads, plus the request's type and eta", () => {
-  assert.deepEqual(Object.keys(SchedulerOverridesSchema.shape).sort(), [...SCHEDULER_CONFIG_KEYS, "type", "eta"].sort());
+test("the schema holds exactly the keys the parser reads, plus the request-only type, eta, noise_level, sigmas and mu", () => {
+  assert.deepEqual(Object.keys(SchedulerOverridesSchema.shape).sort(), [...SCHEDULER_CONFIG_KEYS, "type", "eta", "noise_level", "sigmas", "mu"].sort());
 });
 
 test("keys the sampler never reads are dropped at validation, read keys kept", () => {

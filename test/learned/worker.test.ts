@@ -4,10 +4,11 @@
 // Exactness: token and block (the entry's default draft: Free Drafter, x0 freeze, L = 16, bonus) against
 // sequential, 2000 samples each (two requests of 1000), two-sample KS on 5 fixed projections and the norm
 // with Bonferroni over the 6 (tools/fixtures/two-sample.ts). Each comparison fails with probability <= 1e-4
-// when the samplers agree; over the 2 comparisons the false-failure rate is <= 2e-4. Seeds are fixed, so a run
+// when the samplers agree; over the 3 comparisons (token, block, and block under Euler ancestral against Euler
+// ancestral sequential) the false-failure rate is <= 3e-4. Seeds are fixed, so a run
 // is deterministic: the rate is that of a randomly chosen seed. A control checks the test has power.
 // Every comparison awaits the sequential reference from a memoised helper (requested once, on first
-// use), so each runs alone too. About 8 s.
+// use), so each runs alone too. About 12 s.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Miniflare } from "miniflare";
@@ -86,6 +87,17 @@ describe("digits through the Worker and the reference provider", () => {
       assert.ok(p > ALPHA, `${method}: corrected p = ${p.toExponential(2)}`);
     });
   }
+
+  // The same learned epsilon model under EulerAncestralDiscreteScheduler (diffusers lets a pipeline swap its
+  // scheduler): block against its own sequential sampler, one more comparison at ALPHA.
+  const euler = { scheduler: { _class_name: "EulerAncestralDiscreteScheduler" } };
+  let eulerRun: Promise<Float32Array> | undefined;
+  const eulerReference = () => (eulerRun ??= many("sequential", 400, euler));
+  test(`Euler ancestral: block (default draft) matches Euler ancestral sequential: corrected p > ${ALPHA}`, async () => {
+    const p = digitsTwoSampleP(await many("block", 410, euler), await eulerReference());
+    if (process.env.EXACTNESS_VERBOSE) console.log(`digits Euler ancestral block: corrected p = ${p.toFixed(4)}`);
+    assert.ok(p > ALPHA, `Euler ancestral block: corrected p = ${p.toExponential(2)}`);
+  });
 
   // Power: a 20-step sampler against the 50-step reference gave corrected p between 1e-13 and 7e-9 over
   // six seeds at 1000 samples; a 25-step one is subtler (about 1e-6 at 2000, often missed at 1000).

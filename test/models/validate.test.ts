@@ -65,3 +65,33 @@ test("the path prefix is the caller's", () => {
   assert.throws(() => validateMixture({ ...ok, std: 0 }, "denoiser.model"), (e: unknown) =>
     e instanceof InvalidRequestError && e.field === "denoiser.model.std");
 });
+
+test("per-component stds: accepted in place of std, one per mean; equal ones are a common std", () => {
+  const { std: _, ...noStd } = ok;
+  const m = validateMixture({ ...noStd, stds: [0.5, 1, 2] });
+  assert.deepEqual(m.stds, [0.5, 1, 2]);
+  assert.equal(m.std, 2);
+  const same = validateMixture({ ...noStd, stds: [0.25, 0.25, 0.25] });
+  assert.equal(same.stds, undefined);
+  assert.equal(same.std, 0.25);
+  const { minStd, maxStd } = MIXTURE_LIMITS;
+  assert.deepEqual(validateMixture({ ...noStd, stds: [minStd, 1, maxStd] }).stds, [minStd, 1, maxStd]);
+});
+
+test("malformed stds are refused with the offending field", () => {
+  const { std: _, ...noStd } = ok;
+  refuses({ ...ok, stds: [0.5, 1, 2] }, "model.stds");
+  refuses(noStd, "model.std");
+  refuses({ ...noStd, stds: 0.5 }, "model.stds");
+  refuses({ ...noStd, stds: [0.5, 1] }, "model.stds");
+  refuses({ ...noStd, stds: [0.5, 1, 2, 3] }, "model.stds");
+  refuses({ ...noStd, stds: [0.5, 0, 2] }, "model.stds[1]");
+  refuses({ ...noStd, stds: [0.5, 1, -2] }, "model.stds[2]");
+  refuses({ ...noStd, stds: [NaN, 1, 2] }, "model.stds[0]");
+  refuses({ ...noStd, stds: [0.5, "1", 2] }, "model.stds[1]");
+  refuses({ ...noStd, stds: [0.5, 1, Infinity] }, "model.stds[2]");
+  refuses({ ...noStd, stds: [0.5, MIXTURE_LIMITS.minStd / 2, 2] }, "model.stds[1]");
+  refuses({ ...noStd, stds: [MIXTURE_LIMITS.maxStd * 2, 1, 2] }, "model.stds[0]");
+  assert.throws(() => validateMixture({ ...noStd, stds: [1, 0, 1] }, "denoiser.model"), (e: unknown) =>
+    e instanceof InvalidRequestError && e.field === "denoiser.model.stds[1]");
+});

@@ -67,7 +67,7 @@ test("bad values are refused with their dotted field", () => {
   rejects({ sample_shape: [4, 0] }, "models.unet.sample_shape[1]", /integer >= 1/);
   rejects({ sample_shape: [65536, 65536] }, "models.unet.sample_shape", /at most/);
   rejects({ wire_dtype: "BF16" }, "models.unet.wire_dtype", /supported: FP32, FP16/);
-  rejects({ prediction_type: "flow" }, "models.unet.prediction_type", /supported/);
+  rejects({ prediction_type: "x0" }, "models.unet.prediction_type", /supported/);
   rejects({ max_rows_per_call: 0 }, "models.unet.max_rows_per_call", /integer >= 1/);
   rejects({ timeout_ms: 0 }, "models.unet.timeout_ms", />= 1/);
   rejects({ retry: { base_delay_ms: 50, max_delay_ms: 10 } }, "models.unet.retry.max_delay_ms", />= base_delay_ms/);

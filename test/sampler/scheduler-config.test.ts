@@ -1,7 +1,7 @@
 // Loading diffusers scheduler_config.json files as published, and refusing what is unsupported by name.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseSchedulerConfig, type ParseOptions } from "../../src/sampler/scheduler/index.ts";
+import { FLOW_DEFAULTS, parseSchedulerConfig, type ParseOptions } from "../../src/sampler/scheduler/index.ts";
 import { InvalidRequestError, LimitError } from "../../src/errors.ts";
 
 // google/ddpm-cifar10-32 (published keys, diffusers 0.1.0).
@@ -65,6 +65,7 @@ test("an empty config takes diffusers' DDPMScheduler defaults", () => {
     kind: "ddpm", numTrainTimesteps: 1000, betaStart: 0.0001, betaEnd: 0.02, betaSchedule: "linear",
     trainedBetas: null, timestepSpacing: "leading", stepsOffset: 0, predictionType: "epsilon",
     varianceType: "fixed_small", clipSample: true, clipSampleRange: 1, setAlphaToOne: true,
+    useKarrasSigmas: false, flow: FLOW_DEFAULTS,
   });
 });
 
@@ -84,8 +85,9 @@ test("a recent DDPMScheduler config loads; its unused keys are ignored", () => {
   assert.equal(c.timestepSpacing, "trailing");
 });
 
-test("Stable Diffusion's PNDM config loads as DDPM, or as DDIM when the request says so", () => {
-  const ddpm = parseSchedulerConfig(STABLE_DIFFUSION);
+test("Stable Diffusion's PNDM config is refused as it is (never sampled as another class), and loads as DDPM or DDIM when the request says so", () => {
+  refuses(STABLE_DIFFUSION, "scheduler._class_name");
+  const ddpm = parseSchedulerConfig(STABLE_DIFFUSION, { type: "ddpm" });
   assert.equal(ddpm.kind, "ddpm");
   assert.equal(ddpm.betaSchedule, "scaled_linear");
   assert.equal(ddpm.stepsOffset, 1);
@@ -130,8 +132,11 @@ test("unsupported values are refused with the field named", () => {
   refuses({ beta_end: 1.5, beta_schedule: "scaled_linear" }, "scheduler.beta_end");
   refuses({ trained_betas: [0.1, 0.2, 1] }, "scheduler.trained_betas[2]");
   refuses({ trained_betas: [0.1, 0.2], num_train_timesteps: 3 }, "scheduler.trained_betas");
-  refuses({ _class_name: "FlowMatchEulerDiscreteScheduler" }, "scheduler._class_name");
-  refuses({}, "scheduler.type", { type: "euler" });
+  refuses({ _class_name: "DPMSolverMultistepScheduler" }, "scheduler._class_name");
+  refuses({ _class_name: "PNDMScheduler" }, "scheduler._class_name");
+  refuses({}, "scheduler.type", { type: "pndm" });
+  refuses({ _class_name: "EulerAncestralDiscreteScheduler", prediction_type: "sample" }, "scheduler.prediction_type");
+  refuses({ _class_name: "FlowMatchEulerDiscreteScheduler", invert_sigmas: true }, "scheduler.invert_sigmas");
   refuses([1, 2], "scheduler");
   refuses({ beta_schedule: "cosine" }, "model.scheduler.beta_schedule", { field: "model.scheduler" });
 });

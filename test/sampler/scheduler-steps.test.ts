@@ -109,7 +109,7 @@ test("x0 and eps combinations agree with x_t = sqrt(a) x0 + sqrt(1 - a) eps", ()
   const [x0, eps] = [0.3, -1.1];
   const xt = 0.6 * x0 + 0.8 * eps;
   const v = 0.6 * eps - 0.8 * x0;
-  const outputs: Record<PredictionType, number> = { epsilon: eps, sample: x0, v_prediction: v };
+  const outputs: Partial<Record<PredictionType, number>> = { epsilon: eps, sample: x0, v_prediction: v };
   for (const [type, out] of Object.entries(outputs) as [PredictionType, number][]) {
     close(applyCombo(predictionToX0(type, a), xt, out), x0);
     close(applyCombo(predictionToEps(type, a), xt, out), eps);

@@ -12,8 +12,11 @@ export const onnxPort = (onnx: OnnxDenoiser): Denoiser => ({
     const { rows } = batch, dim = onnx.dim;
     // Gather the rows before any await: state(r) views memory that may move afterwards.
     const x = new Float32Array(rows * dim);
-    for (let r = 0; r < rows; r++) x.set(batch.state(r).subarray(0, dim), r * dim);
-    const out = await onnx.evaluate(x, batch.timesteps, rows);
+    for (let r = 0; r < rows; r++) {
+      const row = batch.state(r).subarray(0, dim), scale = batch.inputScale[r];
+      x.set(scale === 1 ? row : row.map((v) => v * scale), r * dim);
+    }
+    const out = await onnx.evaluate(x, Array.from(batch.timesteps, Math.round), rows);
     for (let r = 0; r < rows; r++) batch.put(r, out.subarray(r * dim, (r + 1) * dim));
   },
 });

@@ -16,7 +16,8 @@ export const InlineMixtureSchema = z
     type: z.literal("gmm"),
     means: z.array(z.array(z.number())).min(1).openapi({ description: "K mean vectors of equal length d" }),
     weights: z.array(z.number().positive()).optional().openapi({ description: "K positive weights (normalised); uniform when absent" }),
-    std: z.number().positive().openapi({ description: "per-coordinate standard deviation s of every component" }),
+    std: z.number().positive().optional().openapi({ description: "per-coordinate standard deviation s of every component; give this or `stds`" }),
+    stds: z.array(z.number().positive()).min(1).optional().openapi({ description: "K per-coordinate standard deviations, one per component, in place of `std`" }),
     shape: z.array(z.int().positive()).min(1).optional().openapi({ description: "sample shape, product d; [d] when absent" }),
   })
   .openapi("InlineMixture", { example: { type: "gmm", means: [[-2, 0], [2, 0]], weights: [1, 3], std: 0.5 } });
@@ -37,7 +38,10 @@ export const DraftSchema = z
 export const SchedulerOverridesSchema = z
   .object({
     type: z.enum(SCHEDULER_KINDS).optional().openapi({ description: "sampler family; default from the model's _class_name" }),
-    eta: z.number().min(0).max(1).optional().openapi({ description: "DDIM noise scale (default 1: stochastic)" }),
+    eta: z.number().min(0).max(1).optional().openapi({ description: "DDIM noise scale (default 1: stochastic; 0 is deterministic, sequential only)" }),
+    noise_level: z.number().gt(0).max(2).optional().openapi({ description: "flow matching: noise level a of the SDE sampler (mean x + dt (v + a^2 / (2 (1 - s)) (x + (1 - s) v)), std a sqrt(s / (1 - s)) sqrt(s - s'))" }),
+    sigmas: z.array(z.number().gt(0).max(1)).max(MAX_TRAIN_TIMESTEPS).optional().openapi({ description: "flow matching: custom sigmas, one per step, descending (diffusers set_timesteps(sigmas=...))" }),
+    mu: z.number().optional().openapi({ description: "flow matching with use_dynamic_shifting: the shift's mu (default: from the sample's sequence length, as the SD3/Flux pipelines compute it)" }),
     num_train_timesteps: z.int().positive().optional(),
     beta_start: z.number().optional(),
     beta_end: z.number().optional(),
@@ -49,12 +53,25 @@ export const SchedulerOverridesSchema = z
     clip_sample: z.boolean().optional(),
     clip_sample_range: z.number().positive().optional(),
     set_alpha_to_one: z.boolean().optional(),
-    _class_name: z.string().max(MAX_MODEL_ID_CHARS).nullable().optional().openapi({ description: "diffusers class; DDIMScheduler selects ddim, other beta-schedule classes ddpm" }),
+    _class_name: z.string().max(MAX_MODEL_ID_CHARS).nullable().optional().openapi({ description: "diffusers class: DDPMScheduler, DDIMScheduler, EulerAncestralDiscreteScheduler, EulerDiscreteScheduler (sequential only), FlowMatchEulerDiscreteScheduler; any other is refused" }),
+    use_karras_sigmas: z.boolean().optional().openapi({ description: "Euler / flow matching: Karras et al. 2022 sigmas (rho = 7)" }),
+    shift: z.number().positive().optional(),
+    use_dynamic_shifting: z.boolean().optional(),
+    base_shift: z.number().optional(),
+    max_shift: z.number().optional(),
+    base_image_seq_len: z.int().positive().optional(),
+    max_image_seq_len: z.int().positive().optional(),
+    shift_terminal: z.number().nullable().optional(),
+    time_shift_type: z.enum(["exponential", "linear"]).optional(),
+    use_exponential_sigmas: z.boolean().optional(),
+    use_beta_sigmas: z.boolean().optional(),
+    stochastic_sampling: z.boolean().optional().openapi({ description: "flow matching: x' = (1 - s') x0_hat + s' noise (diffusers)" }),
+    invert_sigmas: z.boolean().optional().openapi({ description: "true is refused" }),
     trained_betas: z.array(z.number()).max(MAX_TRAIN_TIMESTEPS).nullable().optional(),
     thresholding: z.boolean().optional().openapi({ description: "true is refused (dynamic thresholding is not supported)" }),
     rescale_betas_zero_snr: z.boolean().optional().openapi({ description: "true is refused (alphas_cumprod would reach 0)" }),
   })
-  .openapi("SchedulerOverrides", { description: "diffusers DDPMScheduler / DDIMScheduler config keys overriding the model's; keys the scheduler does not read are dropped" });
+  .openapi("SchedulerOverrides", { description: "diffusers scheduler config keys overriding the model's (DDPM, DDIM, EulerAncestralDiscrete, EulerDiscrete, FlowMatchEulerDiscrete); keys the scheduler does not read are dropped" });
 
 export const OUTPUTS = ["json", "npy", "png"] as const;
 export type OutputFormat = (typeof OUTPUTS)[number];

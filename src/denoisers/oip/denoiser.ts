@@ -5,6 +5,7 @@ import { rowSize, type OipModelConfig } from "./config.ts";
 import { checkMetadata, metadataCache, modelUrl, type WirePlan } from "./metadata.ts";
 import { runPool, splitRows } from "./pool.ts";
 import { encodeInferRequest } from "./request.ts";
+import { scaledRow } from "./tensors.ts";
 import { decodeInferResponse, type OutputRows } from "./response.ts";
 import { abortableSleep, cryptoRandom, withRetries } from "./retry.ts";
 import { attempt, type AttemptRequest, type FetchFn, type RawAnswer } from "./transport.ts";
@@ -88,7 +89,7 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
     if (batch.rows === 0) return;
     // Every slice is encoded now, before any await: the rows are views into memory the sampler owns.
     const slices = splitRows(batch.rows, config.maxRowsPerCall).map(({ start, count }) => {
-      const { body, headers } = encodeInferRequest(config, wire, { rows: count, state: (r) => batch.state(start + r), timesteps: batch.timesteps.subarray(start, start + count) });
+      const { body, headers } = encodeInferRequest(config, wire, { rows: count, state: (r) => scaledRow(batch.state(start + r), batch.inputScale[start + r]), timesteps: batch.timesteps.subarray(start, start + count) });
       return { start, count, req: { label: `infer on ${model}`, url: `${modelUrl(config)}/infer`, method: "POST", headers: { ...headers, ...auth }, body } as AttemptRequest };
     });
     // Outputs go back in row order: a slice that answers early waits for the ones before it.

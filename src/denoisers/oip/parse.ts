@@ -9,6 +9,9 @@ const WIRE_DTYPES = ["FP32", "FP16"] as const;
 const NAME = /^[A-Za-z0-9_.:\-]{1,256}$/;
 
 /** Reads an OIP model configuration; absent optional keys take OIP_DEFAULTS. */
+// diffusers' prediction types, and a flow-matching model's velocity (FlowMatchEulerDiscreteScheduler entries).
+const OIP_PREDICTION_TYPES = [...PREDICTION_TYPES, "flow"] as const;
+
 export function parseOipConfig(input: unknown, field = "oip"): OipModelConfig {
   const o = object(input, field);
   const sampleShape = readShape(o, field);
@@ -19,7 +22,7 @@ export function parseOipConfig(input: unknown, field = "oip"): OipModelConfig {
     inputs: readInputs(o, field),
     output: readName(o, "output", field),
     sampleShape,
-    predictionType: readEnum(o, "prediction_type", PREDICTION_TYPES, OIP_DEFAULTS.predictionType, field),
+    predictionType: readEnum(o, "prediction_type", OIP_PREDICTION_TYPES, OIP_DEFAULTS.predictionType, field),
     wireDtype: readEnum(o, "wire_dtype", WIRE_DTYPES, OIP_DEFAULTS.wireDtype, field),
     binary: readBool(o, "binary", OIP_DEFAULTS.binary, field),
     maxRowsPerCall: readNumber(o, "max_rows_per_call", OIP_DEFAULTS.maxRowsPerCall, { integer: true, min: 1, max: OIP_LIMITS.maxRowsPerCall }, field),

@@ -8,9 +8,9 @@ import { rowSize } from "./config.ts";
 /** The rows of one call: a contiguous slice of a round's batch, read where the sampler keeps them. */
 export interface CallRows {
   rows: number;
-  /** Row r of the slice (dim values; a view to read before any await). */
+  /** Row r of the slice as the model sees it (dim values, input scaling applied; read before any await). */
   state(r: number): Float32Array;
-  timesteps: Int32Array;
+  timesteps: Float64Array;
 }
 
 export interface EncodedRequest {

@@ -15,15 +15,19 @@ export const encodeSample = (x: Float32Array, dtype: WireDtype): Uint8Array =>
 export const sampleJsonValues = (x: Float32Array, dtype: WireDtype): number[] =>
   Array.from(dtype === "FP16" ? roundToFp16(x) : x);
 
-/** Wire bytes of integer timesteps in the dtype the model declares. */
-export const encodeTimesteps = (t: Int32Array, dtype: TimestepDtype): Uint8Array => {
+/** Wire bytes of timesteps in the dtype the model declares; integer dtypes get the nearest integer (Euler's
+ * fractional timesteps go to a model trained on integer ones as diffusers' int() cast would not: rounded). */
+export const encodeTimesteps = (t: Float64Array, dtype: TimestepDtype): Uint8Array => {
   const typed =
-    dtype === "INT64" ? BigInt64Array.from(t, (v) => BigInt(v))
-    : dtype === "INT32" ? t
+    dtype === "INT64" ? BigInt64Array.from(t, (v) => BigInt(Math.round(v)))
+    : dtype === "INT32" ? Int32Array.from(t, (v) => Math.round(v))
     : dtype === "FP32" ? Float32Array.from(t)
     : Float64Array.from(t);
   return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
 };
+
+/** Row r's sample values as the model takes them: scaled by `scale` (the model's input scaling) when it is not 1. */
+export const scaledRow = (x: Float32Array, scale: number): Float32Array => (scale === 1 ? x : x.map((v) => v * scale));
 
 /** Float32 values of an output tensor's bytes; the caller has checked the byte count. */
 export const decodeOutput = (bytes: Uint8Array, dtype: WireDtype): Float32Array => {

@@ -5,9 +5,13 @@ import {
   BETA_SCHEDULES,
   DDIM_DEFAULTS,
   DDPM_DEFAULTS,
+  FLOW_DEFAULTS,
   PREDICTION_TYPES,
+  SCHEDULER_CLASSES,
+  SCHEDULER_KINDS,
   TIMESTEP_SPACINGS,
   VARIANCE_TYPES,
+  type FlowMatchConfig,
   type SchedulerConfig,
   type SchedulerKind,
 } from "./types.ts";
@@ -32,27 +36,37 @@ export const SCHEDULER_CONFIG_KEYS = [
   "clip_sample",
   "clip_sample_range",
   "set_alpha_to_one",
+  "use_karras_sigmas",
+  "shift",
+  "use_dynamic_shifting",
+  "base_shift",
+  "max_shift",
+  "base_image_seq_len",
+  "max_image_seq_len",
+  "shift_terminal",
+  "time_shift_type",
+  "use_exponential_sigmas",
+  "use_beta_sigmas",
+  "stochastic_sampling",
+  "invert_sigmas",
 ] as const;
 
 export interface ParseOptions {
-  // Sampler chosen by the request ('ddpm' | 'ddim' | 'DDPMScheduler' | 'DDIMScheduler'); wins over _class_name.
+  // Sampler chosen by the request (a SCHEDULER_KINDS value or a supported class name); wins over _class_name.
   readonly type?: string;
   // Dotted path of the config in the request, used in error fields.
   readonly field?: string;
 }
 
 const KIND_NAMES: Readonly<Record<string, SchedulerKind>> = {
-  ddpm: "ddpm",
-  ddim: "ddim",
-  DDPMScheduler: "ddpm",
-  DDIMScheduler: "ddim",
+  ...Object.fromEntries(SCHEDULER_KINDS.map((k) => [k, k])),
+  ...SCHEDULER_CLASSES,
 };
 
-// Scheduler families whose noise schedule is not a discrete beta schedule: their configs cannot drive DDPM/DDIM.
-const NOT_BETA_BASED = /^(FlowMatch|EDM|ScoreSdeVe|KarrasVe|CMStochasticIterative|VQDiffusion|Amused)/;
+const SUPPORTED = Object.keys(SCHEDULER_CLASSES).join(", ");
 
-// Loads a scheduler config. Class names other than DDPM/DDIM (PNDM, Euler, ...) reuse their noise schedule
-// with DDPM's defaults, as diffusers' DDPMScheduler.from_config(other.config) does.
+// Loads a scheduler config. The class (or the request's type) selects the sampler; a class this product does not
+// implement is refused, never sampled as another. Keys a class does not read are ignored, as diffusers' from_config does.
 export function parseSchedulerConfig(input: unknown = {}, opts: ParseOptions = {}): SchedulerConfig {
   const prefix = opts.field ?? "scheduler";
   if (!isObject(input)) throw new InvalidRequestError(prefix, "scheduler config must be a JSON object");
@@ -60,26 +74,57 @@ export function parseSchedulerConfig(input: unknown = {}, opts: ParseOptions = {
   const d = kind === "ddim" ? DDIM_DEFAULTS : DDPM_DEFAULTS;
   refuseEnabled(input, "thresholding", prefix, "dynamic thresholding is not supported");
   refuseEnabled(input, "rescale_betas_zero_snr", prefix, "zero terminal SNR makes alphas_cumprod reach 0");
-  const trainedBetas = readTrainedBetas(input, prefix);
+  refuseEnabled(input, "invert_sigmas", prefix, "inverted sigmas run the chain backwards");
+  const flowMatch = kind === "flow_match";
+  const trainedBetas = flowMatch ? null : readTrainedBetas(input, prefix);
   const numTrainTimesteps = readTrainTimesteps(input, trainedBetas, d.numTrainTimesteps, prefix);
-  const betaSchedule = readEnum(input, "beta_schedule", BETA_SCHEDULES, d.betaSchedule, prefix);
-  const usesRange = trainedBetas === null && betaSchedule !== "squaredcos_cap_v2";
+  const betaSchedule = flowMatch ? d.betaSchedule : readEnum(input, "beta_schedule", BETA_SCHEDULES, d.betaSchedule, prefix);
+  const usesRange = trainedBetas === null && betaSchedule !== "squaredcos_cap_v2" && !flowMatch;
   const betaRule = usesRange ? { exclusiveMin: 0, exclusiveMax: 1 } : {};
+  const predictionType = flowMatch ? "flow" : readEnum(input, "prediction_type", PREDICTION_TYPES, d.predictionType, prefix);
+  if (kind === "euler_ancestral" && predictionType === "sample") {
+    throw new InvalidRequestError(`${prefix}.prediction_type`, "EulerAncestralDiscreteScheduler does not implement prediction_type sample (diffusers neither)");
+  }
+  // Clipping x0_hat is DDPM's and DDIM's; the Euler and flow-matching steps never clip.
+  const clips = kind === "ddpm" || kind === "ddim";
   return {
     kind,
     numTrainTimesteps,
-    betaStart: readNumber(input, "beta_start", d.betaStart, betaRule, prefix),
-    betaEnd: readNumber(input, "beta_end", d.betaEnd, betaRule, prefix),
+    betaStart: flowMatch ? d.betaStart : readNumber(input, "beta_start", d.betaStart, betaRule, prefix),
+    betaEnd: flowMatch ? d.betaEnd : readNumber(input, "beta_end", d.betaEnd, betaRule, prefix),
     betaSchedule,
     trainedBetas,
-    timestepSpacing: readEnum(input, "timestep_spacing", TIMESTEP_SPACINGS, d.timestepSpacing, prefix),
+    // diffusers' Euler schedulers default to linspace spacing, DDPM and DDIM to leading.
+    timestepSpacing: readEnum(input, "timestep_spacing", TIMESTEP_SPACINGS, kind === "euler" || kind === "euler_ancestral" ? "linspace" : d.timestepSpacing, prefix),
     stepsOffset: readNumber(input, "steps_offset", d.stepsOffset, { integer: true, min: 0 }, prefix),
-    predictionType: readEnum(input, "prediction_type", PREDICTION_TYPES, d.predictionType, prefix),
+    predictionType,
     varianceType:
       kind === "ddpm" ? readEnum(input, "variance_type", VARIANCE_TYPES, d.varianceType, prefix) : d.varianceType,
-    clipSample: readBool(input, "clip_sample", d.clipSample, prefix),
+    clipSample: clips && readBool(input, "clip_sample", d.clipSample, prefix),
     clipSampleRange: readNumber(input, "clip_sample_range", d.clipSampleRange, { exclusiveMin: 0 }, prefix),
     setAlphaToOne: readBool(input, "set_alpha_to_one", d.setAlphaToOne, prefix),
+    useKarrasSigmas: kind !== "ddpm" && kind !== "ddim" && readBool(input, "use_karras_sigmas", false, prefix),
+    flow: flowMatch ? readFlow(input, prefix) : FLOW_DEFAULTS,
+  };
+}
+
+// FlowMatchEulerDiscreteScheduler's keys; diffusers' defaults when absent.
+function readFlow(o: JsonObject, prefix: string): FlowMatchConfig {
+  const f = FLOW_DEFAULTS;
+  const positive = { exclusiveMin: 0 };
+  const terminal = isSet(o, "shift_terminal") ? readNumber(o, "shift_terminal", 0, { exclusiveMin: 0, exclusiveMax: 1 }, prefix) : null;
+  return {
+    shift: readNumber(o, "shift", f.shift, positive, prefix),
+    useDynamicShifting: readBool(o, "use_dynamic_shifting", f.useDynamicShifting, prefix),
+    baseShift: readNumber(o, "base_shift", f.baseShift, {}, prefix),
+    maxShift: readNumber(o, "max_shift", f.maxShift, {}, prefix),
+    baseImageSeqLen: readNumber(o, "base_image_seq_len", f.baseImageSeqLen, { integer: true, min: 1 }, prefix),
+    maxImageSeqLen: readNumber(o, "max_image_seq_len", f.maxImageSeqLen, { integer: true, min: 1 }, prefix),
+    shiftTerminal: terminal,
+    timeShiftType: readEnum(o, "time_shift_type", ["exponential", "linear"] as const, f.timeShiftType, prefix),
+    useExponentialSigmas: readBool(o, "use_exponential_sigmas", f.useExponentialSigmas, prefix),
+    useBetaSigmas: readBool(o, "use_beta_sigmas", f.useBetaSigmas, prefix),
+    stochasticSampling: readBool(o, "stochastic_sampling", f.stochasticSampling, prefix),
   };
 }
 
@@ -87,15 +132,14 @@ function resolveKind(o: JsonObject, type: string | undefined, prefix: string): S
   if (type !== undefined) {
     const kind = Object.hasOwn(KIND_NAMES, type) ? KIND_NAMES[type] : undefined;
     if (kind) return kind;
-    throw new InvalidRequestError(`${prefix}.type`, `unsupported scheduler type ${JSON.stringify(type)}; supported: ddpm, ddim`);
+    throw new InvalidRequestError(`${prefix}.type`, `unsupported scheduler type ${shown(type)}; supported: ${SCHEDULER_KINDS.join(", ")}`);
   }
   const name = o._class_name;
   if (name === undefined || name === null) return "ddpm";
   if (typeof name !== "string") throw new InvalidRequestError(`${prefix}._class_name`, "_class_name must be a string");
-  if (NOT_BETA_BASED.test(name)) {
-    throw new InvalidRequestError(`${prefix}._class_name`, `${shown(name)} has no beta schedule; DDPM/DDIM cannot sample it`);
-  }
-  return name === "DDIMScheduler" ? "ddim" : "ddpm";
+  const kind = Object.hasOwn(SCHEDULER_CLASSES, name) ? SCHEDULER_CLASSES[name] : undefined;
+  if (kind) return kind;
+  throw new InvalidRequestError(`${prefix}._class_name`, `${shown(name)} is not implemented; supported: ${SUPPORTED} (or set scheduler.type)`);
 }
 
 function refuseEnabled(o: JsonObject, key: string, prefix: string, why: string): void {

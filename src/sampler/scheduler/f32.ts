@@ -3,8 +3,8 @@
 // leaves the f32 range (inf - inf = NaN in the target mean), and with a = 1 exactly 1 - a divides by 0.
 // A schedule that does either is the request's, not the denoiser's: it is refused before any work.
 import { InvalidRequestError } from "../../errors.ts";
-import { predictionToEps, predictionToX0 } from "./prediction.ts";
-import { PREDICTION_TYPES, type ScheduleStep, type SchedulerConfig } from "./types.ts";
+import { epsCombo, x0Combo } from "./prediction.ts";
+import { PREDICTION_TYPES, type PredictionType, type ScheduleStep, type SchedulerConfig } from "./types.ts";
 
 /** Largest finite f32, (2 - 2^-23) x 2^127 = 3.4028234663852886e38. */
 export const F32_MAX = 3.4028234663852886e38;
@@ -17,20 +17,23 @@ const representable = (c: number): boolean => Number.isFinite(c) && Math.abs(c) 
 
 /** The first coefficient the core would apply for this step that f32 cannot carry, with its name; undefined when all fit. */
 export function unrepresentable(step: ScheduleStep): { name: string; value: number } | undefined {
-  const a = step.alphaProdT;
-  const named: [string, number][] = [["x0Coef", step.x0Coef], ["xtCoef", step.xtCoef], ["epsCoef", step.epsCoef], ["sigma", step.sigma]];
-  // Drafts freeze eps or x0 whatever the model predicts, so every prediction type's x0_hat is computed.
-  for (const type of PREDICTION_TYPES) {
-    const x0 = predictionToX0(type, a);
+  const named: [string, number][] = [["x0Coef", step.x0Coef], ["xtCoef", step.xtCoef], ["epsCoef", step.epsCoef], ["sigma", step.sigma], ["inputScale", step.inputScale]];
+  // Drafts freeze eps or x0 whatever the model predicts, so every prediction type's x0_hat is computed
+  // (those with a meaning under the step's family; eps freezing at a flow sigma of 1 is refused elsewhere).
+  for (const type of typesOf(step)) {
+    const x0 = x0Combo(step, type);
     named.push([`x0_hat(${type}).xt`, x0.xt], [`x0_hat(${type}).out`, x0.out]);
     if (step.epsCoef !== 0) {
-      const eps = predictionToEps(type, a);
+      const eps = epsCombo(step, type);
       named.push([`eps_hat(${type}).xt`, eps.xt], [`eps_hat(${type}).out`, eps.out]);
     }
   }
   const bad = named.find(([, v]) => !representable(v));
   return bad && { name: bad[0], value: bad[1] };
 }
+
+const typesOf = (step: ScheduleStep): PredictionType[] =>
+  step.family === "vp" ? [...PREDICTION_TYPES] : step.family === "sigma" ? ["epsilon", "sample", "v_prediction"] : step.s < 1 ? ["flow", "sample", "epsilon"] : ["flow", "sample"];
 
 /**
  * Throws InvalidRequestError (422) when the step cannot be computed in f32. The field is what makes

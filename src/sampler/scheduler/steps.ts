@@ -4,6 +4,7 @@ import { alphasCumprodFor } from "./betas.ts";
 import { ddimStep, ddpmStep } from "./coefficients.ts";
 import { checkStepF32 } from "./f32.ts";
 import { checkNumSteps, timestepsFor } from "./timesteps.ts";
+import { buildSigmaSchedule } from "./steps-sigma.ts";
 import type { Schedule, ScheduleStep, SchedulerConfig } from "./types.ts";
 
 // diffusers' DDIMScheduler.step defaults to eta = 0 (deterministic); this product samples stochastic chains.
@@ -25,12 +26,18 @@ export interface BuildOptions {
   readonly etaField?: string;
   readonly timestepsField?: string;
   readonly configField?: string;
+  // Flow matching: the SDE's noise level, custom sigmas, and dynamic shifting's mu (or the image sequence length).
+  readonly noiseLevel?: number;
+  readonly sigmas?: readonly number[];
+  readonly mu?: number;
+  readonly imageSeqLen?: number;
 }
 
 // Builds the plan for numInferenceSteps steps; pure and deterministic.
 export function buildSchedule(config: SchedulerConfig, numInferenceSteps: number, opts: BuildOptions = {}): Schedule {
   const T = config.numTrainTimesteps;
   const configField = opts.configField ?? "scheduler";
+  if (config.kind !== "ddpm" && config.kind !== "ddim") return buildSigmaFamily(config, numInferenceSteps, opts, configField);
   const eta = config.kind === "ddim" ? checkEta(opts.eta ?? DEFAULT_ETA, opts.etaField ?? "eta") : null;
   const timesteps = opts.timesteps
     ? checkCustom(opts.timesteps, numInferenceSteps, T, opts)
@@ -60,6 +67,29 @@ export function buildSchedule(config: SchedulerConfig, numInferenceSteps: number
     alphasCumprod: ac,
     timesteps,
     steps,
+    family: "vp",
+    initNoiseSigma: 1,
+  };
+}
+
+// Euler and flow matching: sigmas from diffusers' rules, each step checked for f32 like the beta schedules'.
+function buildSigmaFamily(config: SchedulerConfig, n: number, opts: BuildOptions, configField: string): Schedule {
+  const plan = buildSigmaSchedule(config, n, {
+    noiseLevel: opts.noiseLevel, sigmas: opts.sigmas, mu: opts.mu, imageSeqLen: opts.imageSeqLen,
+    configField, stepsField: opts.stepsField ?? "steps",
+  });
+  for (const step of plan.steps) checkStepF32(step, config, configField);
+  return {
+    kind: config.kind,
+    predictionType: config.predictionType,
+    numTrainTimesteps: config.numTrainTimesteps,
+    eta: null,
+    clipRange: null,
+    alphasCumprod: config.kind === "flow_match" ? new Float64Array(0) : alphasCumprodFor(config),
+    timesteps: plan.timesteps,
+    steps: plan.steps,
+    family: config.kind === "flow_match" ? "flow" : "sigma",
+    initNoiseSigma: plan.initNoiseSigma,
   };
 }
 

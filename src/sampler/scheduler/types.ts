@@ -1,7 +1,20 @@
 // Typed scheduler configuration and plan; the diffusers key each field comes from is named beside it.
 
-export const SCHEDULER_KINDS = ["ddpm", "ddim"] as const;
+export const SCHEDULER_KINDS = ["ddpm", "ddim", "euler_ancestral", "euler", "flow_match"] as const;
 export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
+
+/** The diffusers classes this product samples, by _class_name. */
+export const SCHEDULER_CLASSES: Readonly<Record<string, SchedulerKind>> = {
+  DDPMScheduler: "ddpm",
+  DDIMScheduler: "ddim",
+  EulerAncestralDiscreteScheduler: "euler_ancestral",
+  EulerDiscreteScheduler: "euler",
+  FlowMatchEulerDiscreteScheduler: "flow_match",
+};
+
+/** How a state relates to data at a step: x = a x0 + s eps. vp: (sqrt(abar), sqrt(1 - abar)); sigma: (1, sigma), the
+ * model seeing x / sqrt(sigma^2 + 1); flow: (1 - sigma, sigma). */
+export type NoiseFamily = "vp" | "sigma" | "flow";
 
 export const BETA_SCHEDULES = ["linear", "scaled_linear", "squaredcos_cap_v2"] as const;
 export type BetaSchedule = (typeof BETA_SCHEDULES)[number];
@@ -10,7 +23,8 @@ export const TIMESTEP_SPACINGS = ["leading", "trailing", "linspace"] as const;
 export type TimestepSpacing = (typeof TIMESTEP_SPACINGS)[number];
 
 export const PREDICTION_TYPES = ["epsilon", "sample", "v_prediction"] as const;
-export type PredictionType = (typeof PREDICTION_TYPES)[number];
+/** A config's prediction_type, or "flow": a flow-matching model's velocity v = noise - x0. */
+export type PredictionType = (typeof PREDICTION_TYPES)[number] | "flow";
 
 // fixed_small_log gives diffusers the same std as fixed_small: exp(0.5 * log(max(var, 1e-20))).
 export const VARIANCE_TYPES = ["fixed_small", "fixed_small_log", "fixed_large"] as const;
@@ -30,7 +44,38 @@ export interface SchedulerConfig {
   readonly clipSample: boolean; // clip_sample
   readonly clipSampleRange: number; // clip_sample_range
   readonly setAlphaToOne: boolean; // set_alpha_to_one (DDIM only)
+  readonly useKarrasSigmas: boolean; // use_karras_sigmas (Euler, flow matching)
+  readonly flow: FlowMatchConfig; // FlowMatchEulerDiscreteScheduler keys (flow_match only)
 }
+
+/** FlowMatchEulerDiscreteScheduler's keys, with diffusers' defaults. */
+export interface FlowMatchConfig {
+  readonly shift: number; // shift
+  readonly useDynamicShifting: boolean; // use_dynamic_shifting
+  readonly baseShift: number; // base_shift
+  readonly maxShift: number; // max_shift
+  readonly baseImageSeqLen: number; // base_image_seq_len
+  readonly maxImageSeqLen: number; // max_image_seq_len
+  readonly shiftTerminal: number | null; // shift_terminal
+  readonly timeShiftType: "exponential" | "linear"; // time_shift_type
+  readonly useExponentialSigmas: boolean; // use_exponential_sigmas
+  readonly useBetaSigmas: boolean; // use_beta_sigmas
+  readonly stochasticSampling: boolean; // stochastic_sampling
+}
+
+export const FLOW_DEFAULTS: FlowMatchConfig = {
+  shift: 1,
+  useDynamicShifting: false,
+  baseShift: 0.5,
+  maxShift: 1.15,
+  baseImageSeqLen: 256,
+  maxImageSeqLen: 4096,
+  shiftTerminal: null,
+  timeShiftType: "exponential",
+  useExponentialSigmas: false,
+  useBetaSigmas: false,
+  stochasticSampling: false,
+};
 
 // diffusers DDPMScheduler.__init__ defaults.
 export const DDPM_DEFAULTS: SchedulerConfig = {
@@ -47,6 +92,8 @@ export const DDPM_DEFAULTS: SchedulerConfig = {
   clipSample: true,
   clipSampleRange: 1.0,
   setAlphaToOne: true,
+  useKarrasSigmas: false,
+  flow: FLOW_DEFAULTS,
 };
 
 // diffusers DDIMScheduler.__init__ defaults: the same as DDPM's, plus set_alpha_to_one = true.
@@ -60,14 +107,18 @@ export interface LinearCombo {
 
 // One step of the reverse chain: x_{prev} ~ N(x0Coef * x0_hat + xtCoef * x_t + epsCoef * eps_hat, sigma^2 I).
 export interface ScheduleStep {
-  readonly t: number; // timestep the denoiser is evaluated at
+  readonly t: number; // timestep the denoiser is evaluated at (fractional for sigma and flow families)
   readonly prev_t: number; // timestep reached (negative after the last step)
-  readonly alphaProdT: number; // alphas_cumprod[t]
+  readonly alphaProdT: number; // alphas_cumprod[t] (vp); a^2 / (a^2 + s^2) of the model's input otherwise
   readonly alphaProdPrev: number; // alphas_cumprod[prev_t], or the final value when prev_t < 0
   readonly sigma: number; // noise std; 0 marks a deterministic step
   readonly x0Coef: number;
   readonly xtCoef: number;
   readonly epsCoef: number;
+  readonly family: NoiseFamily;
+  readonly a: number; // x = a x0 + s eps at this step
+  readonly s: number;
+  readonly inputScale: number; // the model sees inputScale * x (Euler: 1 / sqrt(sigma^2 + 1))
 }
 
 export interface Schedule {
@@ -79,4 +130,6 @@ export interface Schedule {
   readonly alphasCumprod: Float64Array; // length numTrainTimesteps
   readonly timesteps: readonly number[]; // sampling order, length N
   readonly steps: readonly ScheduleStep[]; // steps[k] goes from timesteps[k] to steps[k].prev_t
+  readonly family: NoiseFamily;
+  readonly initNoiseSigma: number; // x_N = initNoiseSigma * N(0, I) (diffusers' init_noise_sigma)
 }
