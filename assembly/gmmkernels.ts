@@ -62,3 +62,31 @@ export function combine(out: usize, mbar: usize, c1: f64, xs: usize, c2: f64, d:
     store<f32>(out + (<usize>i << 2), <f32>(c1 * load<f64>(mbar + (<usize>i << 3)) + c2 * load<f64>(xs + (<usize>i << 3))));
   }
 }
+
+/** out0 = |xs - alpha m0|^2 and out1 = |xs - alpha m1|^2 (f64 xs and alpha, f32 m): each difference is formed
+ * before squaring, so nothing cancels against |xs|^2. out0 may equal out1 when m0 == m1. */
+export function dist2(out0: usize, out1: usize, xs: usize, m0: usize, m1: usize, alpha: f64, d: u32): void {
+  const av = f64x2.splat(alpha);
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let i: u32 = 0;
+  for (; i + 4 <= d; i += 4) {
+    const o = <usize>i << 2, px = xs + (<usize>i << 3);
+    const x0 = v128.load(px), x1 = v128.load(px, 16);
+    const e0 = f64x2.sub(x0, f64x2.mul(av, ld64(m0 + o))), e1 = f64x2.sub(x1, f64x2.mul(av, ld64(m0 + o + 8)));
+    const f0 = f64x2.sub(x0, f64x2.mul(av, ld64(m1 + o))), f1 = f64x2.sub(x1, f64x2.mul(av, ld64(m1 + o + 8)));
+    a0 = f64x2.add(a0, f64x2.mul(e0, e0));
+    a1 = f64x2.add(a1, f64x2.mul(e1, e1));
+    b0 = f64x2.add(b0, f64x2.mul(f0, f0));
+    b1 = f64x2.add(b1, f64x2.mul(f1, f1));
+  }
+  let sa = total(a0, a1), sb = total(b0, b1);
+  for (; i < d; i++) {
+    const x = load<f64>(xs + (<usize>i << 3));
+    const e = x - alpha * <f64>load<f32>(m0 + (<usize>i << 2));
+    const f = x - alpha * <f64>load<f32>(m1 + (<usize>i << 2));
+    sa += e * e;
+    sb += f * f;
+  }
+  store<f64>(out0, sa);
+  store<f64>(out1, sb);
+}
