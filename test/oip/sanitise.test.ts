@@ -104,6 +104,26 @@ describe("provider error text", () => {
   });
 });
 
+describe("a provider echoing the bare token into values the Worker quotes (found by bench:reliability)", () => {
+  const bare = (meta: ReturnType<typeof metadata>) => async () => Response.json(meta);
+  const cases: [string, () => ReturnType<typeof metadata>][] = [
+    ["an output datatype", () => ({ ...metadata(), outputs: [{ name: "model_output", datatype: TOKEN, shape: [-1, 3, 4] }] })],
+    ["an input name", () => metadata(TOKEN)],
+    ["an input name cut to 64 characters", () => metadata(`${TOKEN}${TOKEN}${TOKEN}`)],
+    ["a shape", () => ({ ...metadata(), outputs: [{ name: "model_output", datatype: "FP32", shape: [TOKEN] as unknown as number[] }] })],
+  ];
+  for (const [where, meta] of cases) {
+    test(`${where}: the error names no part of the token`, async () => {
+      const d = oipDenoiser(config, { fetch: bare(meta()), authToken: TOKEN });
+      await assert.rejects(evaluateRows(d, batchOf(1)), (e: unknown) => {
+        assert.ok(e instanceof Error, String(e));
+        assert.ok(!e.message.includes(TOKEN.slice(0, 8)), e.message);
+        return true;
+      });
+    });
+  }
+});
+
 describe("sanitise", () => {
   test("secrets this Worker sent, credential-like words and control characters are removed; the text is cut", () => {
     const secrets = secretsOf({ "content-type": "application/octet-stream", "x-api-key": "abcdef123456", authorization: `Bearer ${TOKEN}` });

@@ -6,10 +6,11 @@ import { checkMetadata, metadataCache, modelUrl, type WirePlan } from "./metadat
 import { runPool, splitRows } from "./pool.ts";
 import { encodeInferRequest } from "./request.ts";
 import { scaledRow } from "./tensors.ts";
+import { redactSecrets, secretsOf } from "./sanitise.ts";
 import { decodeInferResponse, type OutputRows } from "./response.ts";
 import { abortableSleep, cryptoRandom, withRetries } from "./retry.ts";
-import { attempt, type AttemptRequest, type FetchFn, type RawAnswer } from "./transport.ts";
-import { DenoiserBadResponseError } from "../../errors.ts";
+import { attempt, TransientFailure, type AttemptRequest, type FetchFn, type RawAnswer } from "./transport.ts";
+import { DenoiserBadResponseError, DenoiserRejectedRequestError } from "../../errors.ts";
 
 /** One HTTP attempt, reported for statistics and benchmarks. */
 export interface OipCallEvent {
@@ -49,18 +50,28 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
   const auth = authHeaders(config, deps.authToken);
   const dim = rowSize(config);
   const model = `model "${config.modelName}"`;
+  const hint = localProviderHint(config);
+  // Whether the provider has answered this instance at all. Until it has, a failed connection counts as
+  // unreachable: workerd reports a refused connection and a dropped one alike ("Network connection lost.").
+  let answered = false;
+  const classify = (e: unknown): unknown => {
+    if ((e instanceof TransientFailure && e.kind === "status") || e instanceof DenoiserRejectedRequestError) answered = true;
+    if (!(e instanceof TransientFailure) || !(e.kind === "unreachable" || (e.kind === "connection" && !answered))) return e;
+    return new TransientFailure("unreachable", e.message, { cause: e.cause, host: e.host, hint });
+  };
   const call = (kind: OipCallEvent["kind"], rows: number, req: AttemptRequest, signal?: AbortSignal): Promise<RawAnswer> =>
     withRetries(config.retry, retryDeps, req.label, async function attemptOnce(n) {
       const started = performance.now();
       const sent = req.body?.byteLength ?? 0;
       try {
         const answer = await attempt(fetchFn, req, config.timeoutMs, signal);
+        answered = true;
         deps.onCall?.({ kind, rows, attempt: n, ok: true, bytesSent: sent, bytesReceived: answer.body.byteLength, ms: performance.now() - started });
         return answer;
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         deps.onCall?.({ kind, rows, attempt: n, ok: false, error, bytesSent: sent, bytesReceived: 0, ms: performance.now() - started });
-        throw e;
+        throw classify(e);
       }
     }, signal);
 
@@ -126,8 +137,38 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
     }
   };
 
-  return { dim, config, ready, evaluate };
+  // Every message that leaves this adapter is cleaned of the credentials it sends: a provider may echo them
+  // into values the messages quote (tensor names, dtypes, shapes, header values).
+  const secrets = secretsOf(auth);
+  const scrubbed = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async function withoutSecrets(...args: A): Promise<R> {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        if (e instanceof Error && secrets.length > 0) e.message = redactSecrets(e.message, secrets);
+        throw e;
+      }
+    };
+  return { dim, config, ready: scrubbed(ready), evaluate: scrubbed(evaluate) };
 };
+
+// Models of this repository the reference provider (tools/provider) serves from a file.
+const LOCAL_MODEL_FILES: Readonly<Record<string, string>> = { digits: "models/digits/model.onnx" };
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** For a provider on this machine: how to start the reference provider there; else undefined. */
+export function localProviderHint(config: OipModelConfig): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(config.baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (!LOCAL_HOSTS.has(url.hostname)) return undefined;
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  const file = Object.hasOwn(LOCAL_MODEL_FILES, config.modelName) ? LOCAL_MODEL_FILES[config.modelName] : "PATH/TO/model.onnx";
+  return `is the local provider running? Start it with: npm run provider -- --port ${port} --onnx ${config.modelName}=${file}`;
+}
 
 function authHeaders(config: OipModelConfig, token: string | undefined): Record<string, string> {
   if (!config.auth) return {};

@@ -33,6 +33,23 @@ export function secretsOf(headers: Readonly<Record<string, string>>): string[] {
   return out.filter((s) => s.length >= 6).sort((a, b) => b.length - a.length);
 }
 
+/** `text` with every run of 8 or more characters that starts a secret masked: a provider may quote a credential
+ * whole, cut short (quoted names are cut to 64 characters) or without its scheme. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    const head = secret.slice(0, Math.min(8, secret.length));
+    let at = out.indexOf(head);
+    while (at >= 0) {
+      let n = head.length;
+      while (n < secret.length && at + n < out.length && out[at + n] === secret[n]) n++;
+      out = `${out.slice(0, at)}${REDACTED}${out.slice(at + n)}`;
+      at = out.indexOf(head, at + REDACTED.length);
+    }
+  }
+  return out;
+}
+
 /** `text` with the given secrets and anything credential-like masked, control characters collapsed, cut to `max` characters. */
 export function sanitise(text: string, max: number, secrets: readonly string[] = []): string {
   // Work on a bounded prefix: a provider's body can be megabytes.
