@@ -72,8 +72,8 @@ const main = async () => {
       "Flow matching samples the analytic models only (digits is an epsilon model), always with x0 freeze: the API refuses eps freeze at sigma = 1. " +
       "Rounds per sample: sequential calls a chain took part in, mean over chains with a 95% interval; speed-up N / rounds; acceptance: drafts committed over drafts verified; " +
       "delta: the draft's mean against the target's in units of the step's noise std (acceptance about 2 Phi(-delta / 2) per coupled draft). " +
-      "Without clipping, DDIM eta 1 samples DDPM's Markov chain, and Euler ancestral does too on the same timesteps (in the scaled frame x sqrt(1 + sigma^2)); on the analytic models Euler ancestral runs diffusers' default linspace spacing, on digits the model's leading spacing: " +
-      "on the analytic models their rows match DDPM's up to float rounding flipping a few accept / reject decisions.",
+      "Without clipping, DDIM eta 1 samples DDPM's Markov chain, and Euler ancestral does too on the same timesteps (in the scaled frame x sqrt(1 + sigma^2)); on the analytic models Euler ancestral runs diffusers' default linspace spacing, on digits the model's leading spacing. " +
+      "DDIM eta 1's rows on the analytic models match DDPM's; Euler ancestral's differ only by its other timesteps.",
     ...sections,
     `## Rounds per sample over N (default draft and eps freeze)\n\n${grid}`,
   ];
