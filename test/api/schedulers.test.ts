@@ -111,7 +111,7 @@ describe("flow matching request keys", () => {
 
 describe("a learned (OIP) model keeps its prediction type", () => {
   // Planning happens before any call: a base URL nobody listens on is never reached by the refusals, and a request
-  // that passes planning fails at the model (502 denoiser_unavailable), not with a 422.
+  // that passes planning fails at the model (502 denoiser_unreachable), not with a 422.
   const settings = { base_url: "http://127.0.0.1:9", model_name: "ring", inputs: { sample: "sample", timestep: "timestep" }, output: "out" };
   const MODELS = JSON.stringify([
     { id: "remote-eps", provider: "oip", shape: [2], settings, scheduler: { _class_name: "DDPMScheduler", prediction_type: "epsilon" } },
@@ -122,7 +122,7 @@ describe("a learned (OIP) model keeps its prediction type", () => {
   const planned = async (res: Response) => {
     const text = await res.text();
     assert.equal(res.status, 502, text);
-    assert.equal((JSON.parse(text) as ErrorBody).error.code, "denoiser_unavailable", text);
+    assert.equal((JSON.parse(text) as ErrorBody).error.code, "denoiser_unreachable", text);
   };
 
   test("an epsilon model cannot switch to flow matching or to v_prediction", async () => {

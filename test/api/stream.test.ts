@@ -23,6 +23,7 @@ test("stream: round events in order, then one result equal to the non-streamed a
   const res = await postSamples(mf, { ...request, stream: true });
   assert.equal(res.status, 200);
   assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+  assert.equal(res.headers.get("x-seed"), "9");
   const all = await events(res);
   const rounds = all.slice(0, -1);
   assert.ok(rounds.length >= 1);
@@ -41,6 +42,17 @@ test("stream: round events in order, then one result equal to the non-streamed a
   const plain = (await (await postSamples(mf, request)).json()) as SampleBody;
   assert.deepEqual(result.samples, plain.samples);
   assert.equal(result.seed, 9);
+});
+
+test("stream: without a seed the X-Seed header announces the one the server drew, as the result reports it", async () => {
+  const { seed: _, ...unseeded } = request;
+  const res = await postSamples(mf, { ...unseeded, stream: true });
+  assert.equal(res.status, 200);
+  const header = res.headers.get("x-seed");
+  assert.match(header ?? "", /^\d+$/);
+  const result = (await events(res)).at(-1)!;
+  assert.equal(result.event, "result");
+  assert.equal(String((result.data as SampleBody).seed), header);
 });
 
 test("stream: small requests carry an x0 preview per chain; the last one is the final sample", async () => {

@@ -5,6 +5,7 @@ export interface SampleArgs {
   url: string;
   token: string | undefined;
   out: string;
+  /** The answer's format; a stream is always JSON, written as JSON lines (one per event). */
   format: "json" | "npy" | "png";
   stream: boolean;
   body: Record<string, unknown>;
@@ -13,17 +14,19 @@ export interface SampleArgs {
 export const USAGE = `usage: npm run sample -- [--model glyphs] [--n 16] [--out samples.png] [options]
   --model ID         model id from GET /v1/models (default glyphs)
   --n N              number of samples (default 16)
-  --out FILE         .png, .npy or .json (default samples.png)
+  --out FILE         .png, .npy or .json (default samples.png); with --stream .jsonl or .json
   --steps N          inference steps (default: the model's)
   --method M         sequential | token | block (default: the model's)
   --window L         draft window, 1..32
   --draft TYPE       free | frozen-target
   --seed S           integer seed (default: the server draws one and reports it)
-  --stream           print one line per round (Server-Sent Events); writes JSON
+  --stream           print one line per round (Server-Sent Events); --out gets one JSON line
+                     per event: {"event": "round", "data": ...} lines, then the result
   --url URL          server (default $SAMPLER_URL or http://localhost:8787)
   --token T          bearer token (default $API_TOKEN)`;
 
 const FORMATS = { ".png": "png", ".npy": "npy", ".json": "json" } as const;
+const STREAM_EXTENSIONS = [".jsonl", ".json"];
 
 const int = (v: string | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -32,7 +35,7 @@ const int = (v: string | undefined, name: string): number | undefined => {
   return n;
 };
 
-export const parseSampleArgs = (argv: string[], env: NodeJS.ProcessEnv = process.env): SampleArgs => {
+export const parseSampleArgs = (argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): SampleArgs => {
   const { values: v } = parseArgs({
     args: argv,
     options: {
@@ -49,9 +52,13 @@ export const parseSampleArgs = (argv: string[], env: NodeJS.ProcessEnv = process
       token: { type: "string" },
     },
   });
-  const ext = Object.keys(FORMATS).find((e) => v.out.toLowerCase().endsWith(e)) as keyof typeof FORMATS | undefined;
-  if (!ext) throw new Error(`--out must end in .png, .npy or .json, got ${v.out}`);
-  const format = v.stream ? "json" : FORMATS[ext];
+  const out = v.out.toLowerCase();
+  if (v.stream && !STREAM_EXTENSIONS.some((e) => out.endsWith(e))) {
+    throw new Error(`--stream writes JSON lines (one per event), not an image or array: use --out run.jsonl or run.json, got ${v.out}`);
+  }
+  const ext = Object.keys(FORMATS).find((e) => out.endsWith(e)) as keyof typeof FORMATS | undefined;
+  if (!ext && !v.stream) throw new Error(`--out must end in .png, .npy or .json (.jsonl with --stream), got ${v.out}`);
+  const format = v.stream || !ext ? "json" : FORMATS[ext];
   const window = int(v.window, "window");
   const draft = window !== undefined || v.draft ? { window, type: v.draft } : undefined;
   const body = {

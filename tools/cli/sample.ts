@@ -1,6 +1,6 @@
 // `npm run sample -- --model glyphs --n 16 --out samples.png`: asks a running server for samples,
 // writes them to a file and prints a stats summary.
-import { realpathSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, realpathSync, writeFileSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseSampleArgs, USAGE, type SampleArgs } from "./args.ts";
 import { readEvents } from "./sse.ts";
@@ -32,17 +32,23 @@ export const sample = async (args: SampleArgs, log: (line: string) => void = con
   }
   if (args.stream) {
     let result: JsonAnswer | undefined;
-    for await (const ev of readEvents(res)) {
-      if (ev.event === "round") {
-        const r = ev.data as { round: number; committed: number[]; acceptance: number };
-        log(`round ${r.round}: committed ${Math.min(...r.committed)}..${Math.max(...r.committed)}, acceptance ${(100 * r.acceptance).toFixed(1)}%`);
-      } else if (ev.event === "result") result = ev.data as JsonAnswer;
-      else if (ev.event === "error") throw new Error(`stream error: ${JSON.stringify(ev.data)}`);
+    // One JSON line per event as it arrives (round events, then the result or the error).
+    const file = openSync(args.out, "w");
+    try {
+      for await (const ev of readEvents(res)) {
+        writeSync(file, `${JSON.stringify({ event: ev.event, data: ev.data })}\n`);
+        if (ev.event === "round") {
+          const r = ev.data as { round: number; committed: number[]; acceptance: number };
+          log(`round ${r.round}: committed ${Math.min(...r.committed)}..${Math.max(...r.committed)}, acceptance ${(100 * r.acceptance).toFixed(1)}%`);
+        } else if (ev.event === "result") result = ev.data as JsonAnswer;
+        else if (ev.event === "error") throw new Error(`stream error: ${JSON.stringify(ev.data)}`);
+      }
+    } finally {
+      closeSync(file);
     }
     if (!result) throw new Error("stream ended without a result");
-    writeFileSync(args.out, JSON.stringify(result));
     const r = fromJson(result);
-    return `${formatSummary(r.summary, r.seed, r.samples)}\nwrote ${args.out}`;
+    return `${formatSummary(r.summary, r.seed, r.samples)}\nwrote ${args.out} (one JSON line per event)`;
   }
   const bytes = new Uint8Array(await res.arrayBuffer());
   writeFileSync(args.out, bytes);

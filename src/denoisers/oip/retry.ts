@@ -1,5 +1,5 @@
 // Repeats a transient failure with capped, jittered exponential backoff; anything else ends at once.
-import { DenoiserTimeoutError, DenoiserUnavailableError } from "../../errors.ts";
+import { DenoiserTimeoutError, DenoiserUnavailableError, DomainError } from "../../errors.ts";
 import type { OipRetryPolicy } from "./config.ts";
 import { TransientFailure } from "./transport.ts";
 
@@ -19,8 +19,9 @@ export const backoffMs = (policy: OipRetryPolicy, n: number, u: number): number 
 /**
  * Runs `once(attemptIndex)` until it succeeds, throws a non-transient error, or 1 + maxRetries attempts
  * have failed transiently. The last case says what happened: DenoiserTimeoutError (504) when every
- * attempt timed out, else DenoiserUnavailableError (502: answered 5xx/429/408 or dropped the connection),
- * naming the count of each kind of failure and the last cause.
+ * attempt timed out, denoiser_unreachable (502) when no attempt could connect (naming the provider's
+ * host and the failure's hint), else DenoiserUnavailableError (502: answered 5xx/429/408 or dropped the
+ * connection), naming the count of each kind of failure and the last cause.
  */
 export async function withRetries<T>(
   policy: OipRetryPolicy,
@@ -40,6 +41,11 @@ export async function withRetries<T>(
         const tally = [...kinds].map(([kind, count]) => `${count} ${KIND_WORDS[kind]}`).join(", ");
         const message = `${what}: no usable answer after ${n + 1} attempt${n ? "s" : ""} (${tally}; last: ${e.message})`;
         if (kinds.size === 1 && kinds.has("timeout")) throw new DenoiserTimeoutError(message, { cause: e });
+        if (kinds.size === 1 && kinds.has("unreachable")) {
+          const attempts = `${n + 1} attempt${n ? "s" : ""}`;
+          const unreachable = `${what}: cannot connect to the provider at ${e.host ?? "its base_url"} (${attempts}; last: ${e.message})${e.hint ? `; ${e.hint}` : ""}`;
+          throw new DomainError("denoiser_unreachable", unreachable, undefined, { cause: e });
+        }
         throw new DenoiserUnavailableError(message, { cause: e });
       }
       await deps.sleep(backoffMs(policy, n, deps.random()), signal);
@@ -47,7 +53,12 @@ export async function withRetries<T>(
   }
 }
 
-const KIND_WORDS: Record<TransientFailure["kind"], string> = { timeout: "timed out", connection: "lost the connection", status: "answered an error status" };
+const KIND_WORDS: Record<TransientFailure["kind"], string> = {
+  timeout: "timed out",
+  connection: "lost the connection",
+  unreachable: "could not connect",
+  status: "answered an error status",
+};
 
 /** setTimeout as a promise that gives up early when `signal` aborts. */
 export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>

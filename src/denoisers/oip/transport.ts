@@ -1,5 +1,6 @@
 // One HTTP attempt against the provider: per-attempt timeout, and the classification the retry
 // policy needs (transient: timeout, connection error, 408/429/5xx; fatal: other statuses, bad bodies).
+// A connection nothing accepted (refused, unknown host) is "unreachable" where the runtime says so.
 // A provider's error text never reaches the client: messages carry the status, the text goes to the log.
 import { DenoiserRejectedRequestError, isDomainError } from "../../errors.ts";
 import { sanitise, secretsOf, statusText } from "./sanitise.ts";
@@ -9,13 +10,41 @@ export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 /** A failure worth another attempt: the call is a pure function of its rows, so repeating it is safe. */
 export class TransientFailure extends Error {
   override readonly name = "TransientFailure";
-  readonly kind: "timeout" | "connection" | "status";
+  /** connection: failed or lost after connecting, or the runtime cannot tell; unreachable: nothing accepted it. */
+  readonly kind: "timeout" | "connection" | "unreachable" | "status";
+  /** The provider's host[:port] for connection failures (never credentials or a path). */
+  readonly host: string | undefined;
+  /** For unreachable failures: what to do about it (how to start a local provider). */
+  readonly hint: string | undefined;
 
-  constructor(kind: TransientFailure["kind"], message: string, options?: ErrorOptions) {
+  constructor(kind: TransientFailure["kind"], message: string, options?: ErrorOptions & { host?: string; hint?: string }) {
     super(message, options);
     this.kind = kind;
+    this.host = options?.host;
+    this.hint = options?.hint;
   }
 }
+
+/** host[:port] of a URL: no user info, path or query, so nothing secret. */
+export const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the provider";
+  }
+};
+
+// What Node's fetch (undici) reports when nothing accepted the connection. workerd reports every
+// connection failure as "Network connection lost.": the denoiser tells those apart (denoiser.ts).
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+const errorCode = (e: unknown): string | undefined => {
+  for (let c = e, depth = 0; c instanceof Error && depth < 4; c = c.cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+  }
+  return undefined;
+};
 
 export interface AttemptRequest {
   /** Names the call in error messages ('infer on model "unet"'). */
@@ -57,7 +86,8 @@ export async function attempt(fetchFn: FetchFn, req: AttemptRequest, timeoutMs: 
     if (signal?.aborted) throw signal.reason;
     if (timedOut) throw new TransientFailure("timeout", `no answer within ${timeoutMs} ms`, { cause: e });
     if (e instanceof TransientFailure || isDomainError(e)) throw e;
-    throw new TransientFailure("connection", `connection failed (${sanitise(describe(e), MAX_CAUSE_TEXT, secretsOf(req.headers))})`, { cause: e });
+    const kind = UNREACHABLE_CODES.has(errorCode(e) ?? "") ? "unreachable" : "connection";
+    throw new TransientFailure(kind, `connection failed (${sanitise(describe(e), MAX_CAUSE_TEXT, secretsOf(req.headers))})`, { cause: e, host: hostOf(req.url) });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
