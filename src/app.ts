@@ -3,6 +3,7 @@
 import { errorResponse } from "./api/errors.ts";
 import { apiRouter } from "./api/router.ts";
 import { bodyCap } from "./api/body.ts";
+import { corsFromEnv } from "./api/cors.ts";
 import { notFoundOrMethodNotAllowed } from "./api/method.ts";
 import { healthRoute } from "./routes/health.ts";
 import { modelsRouter } from "./routes/models.ts";
@@ -14,6 +15,8 @@ export type { AppDeps } from "./deps.ts";
 
 export const createApp = (deps: AppDeps) => {
   const app = apiRouter();
+  // CORS first: a preflight is answered before anything reads a body, and errors carry the headers too.
+  app.use(corsFromEnv());
   // Bodies are capped and their JSON shape checked before any route reads them (src/api/body.ts).
   app.use(bodyCap());
   app.route("/v1/health", healthRoute(deps));

@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | "denoiser_bad_response"
   | "denoiser_rejected_request"
   | "denoiser_unavailable"
+  | "denoiser_unreachable"
   | "model_unavailable"
   | "overloaded"
   | "deadline_exceeded";

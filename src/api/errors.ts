@@ -11,6 +11,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   denoiser_timeout: 504,
   denoiser_rejected_request: 502,
   denoiser_unavailable: 502,
+  denoiser_unreachable: 502,
   model_unavailable: 503,
   overloaded: 503,
   deadline_exceeded: 504,

@@ -22,16 +22,20 @@ export interface SamplePlan {
   memoryBytes: number;
 }
 
-/** `acceptsStream`: the client sent Accept: text/event-stream. Throws InvalidRequestError / LimitError / ModelUnavailableError. */
-export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsStream = false): SamplePlan => {
+/** `acceptsStream`: the client sent Accept: text/event-stream; `accepted`: the format its Accept header
+ * asks for (negotiate.ts), used when the body names no output and the answer is not a stream.
+ * Throws InvalidRequestError / LimitError / ModelUnavailableError. */
+export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsStream = false, accepted: OutputFormat = "json"): SamplePlan => {
   const model = resolveModel(req.model, catalog);
   const stream = req.stream || acceptsStream;
-  if (stream && req.output !== "json") {
-    throw new InvalidRequestError("stream", `streaming answers JSON events; output "${req.output}" cannot be streamed`);
+  const output = req.output ?? (stream ? "json" : accepted);
+  if (stream && output !== "json") {
+    throw new InvalidRequestError("stream", `streaming answers JSON events; output "${output}" cannot be streamed`);
   }
   const image = imageLayout(model.shape);
-  if (req.output === "png" && !image) {
-    throw new InvalidRequestError("output", `model "${model.id}" has shape [${model.shape.join(", ")}], not an image ([H, W] or [1|3, H, W])`);
+  if (output === "png" && !image) {
+    const asked = req.output === undefined ? " (asked for by Accept: image/png; send \"output\": \"json\" or another Accept)" : "";
+    throw new InvalidRequestError("output", `model "${model.id}" has shape [${model.shape.join(", ")}], not an image ([H, W] or [1|3, H, W])${asked}`);
   }
   const steps = req.steps ?? model.defaults.steps;
   const method = req.method ?? model.defaults.method;
@@ -46,11 +50,11 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
     preview: stream,
     components: model.mixture ? componentCount(model.mixture) : 0,
     wireBytes: model.mixture ? 0 : model.config?.settings?.wire_dtype === "FP16" ? 2 : 4,
-    output: req.output,
-    image: req.output === "png" ? image : null,
+    output,
+    image: output === "png" ? image : null,
     inlineValues: model.config === undefined && model.mixture ? model.mixture.means.length : 0,
   };
   checkLimits(size);
   const options: SamplerOptions = { method, draft, schedule, numChains: req.num_samples, seed: resolveSeed(req.seed) };
-  return { model, options, output: req.output, image, stream, memoryBytes: requestBytes(size) };
+  return { model, options, output, image, stream, memoryBytes: requestBytes(size) };
 };

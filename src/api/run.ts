@@ -50,7 +50,7 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
           run.clear();
           release();
         }
-      }, deps.signal);
+      }, deps.signal, { "x-seed": String(seed) });
     }
     const run = runSignal(deadline, plan.model.id, deps.signal);
     try {

@@ -12,7 +12,8 @@ export const STREAM_HIGH_WATER_BYTES = 64 * 1024;
 
 const ROOM = Promise.resolve();
 
-export const sseResponse = (produce: (send: Send, signal: AbortSignal) => Promise<void>, requestSignal?: AbortSignal): Response => {
+/** `headers` add to the event-stream ones (X-Seed: a stream's answer carries its seed up front, as every format does). */
+export const sseResponse = (produce: (send: Send, signal: AbortSignal) => Promise<void>, requestSignal?: AbortSignal, headers: Record<string, string> = {}): Response => {
   const abort = new AbortController();
   let waiting: (() => void)[] = [];
   // Wakes every waiting send: the client read below the high-water mark, or left.
@@ -65,6 +66,6 @@ export const sseResponse = (produce: (send: Send, signal: AbortSignal) => Promis
     finish();
   });
   return new Response(body, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
   });
 };

@@ -4,6 +4,7 @@ import type { ApiBindings } from "../api/router.ts";
 import { DOCS_PAGE } from "../api/docs-page.ts";
 import { HealthSchema } from "../api/schemas/index.ts";
 import { VERSION } from "../version.ts";
+import { OPEN } from "./responses.ts";
 
 /** Adds the document and the page to the app that holds every route's definition. */
 export const mountOpenApi = (app: OpenAPIHono<ApiBindings>): void => {
@@ -16,12 +17,22 @@ export const mountOpenApi = (app: OpenAPIHono<ApiBindings>): void => {
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/v1/health",
+    operationId: "getHealth",
     summary: "Liveness and core.wasm build flags",
+    security: OPEN,
     responses: { 200: { description: "The Worker runs and its SIMD core loads", content: { "application/json": { schema: HealthSchema } } } },
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Speculative diffusion sampling", version: VERSION, description: "Exact diffusion samples in fewer denoiser round trips." },
+    info: {
+      title: "Speculative diffusion sampling",
+      version: VERSION,
+      description:
+        "Exact diffusion samples in fewer denoiser round trips. Errors are {error: {code, message, field?}}; " +
+        "a documented path asked with a method it does not serve answers 405 method_not_allowed with an Allow header, an undocumented path 404 not_found.",
+    },
+    // Relative: the deployment (or `npm start`) that serves this document.
+    servers: [{ url: "/", description: "the Worker serving this document" }],
   });
   app.get("/docs", (c) => c.html(DOCS_PAGE));
 };

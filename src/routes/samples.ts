@@ -5,23 +5,35 @@ import { requireToken } from "../api/auth.ts";
 import { planRequest } from "../api/plan.ts";
 import { apiRouter } from "../api/router.ts";
 import { answerPlan } from "../api/run.ts";
-import { ErrorSchema, SampleRequestSchema, SampleResponseSchema } from "../api/schemas/index.ts";
+import { outputFromAccept } from "../api/negotiate.ts";
+import { SampleRequestSchema, SampleResponseSchema } from "../api/schemas/index.ts";
 import { loadModels } from "../config/index.ts";
+import { errorDoc as error } from "./responses.ts";
 
-const error = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
+// Headers of the 200 answers (src/api/encode/response.ts; a stream's X-Seed: src/api/run.ts).
+const ANSWER_HEADERS = z.object({
+  "X-Seed": z.string().regex(/^[0-9]+$/).openapi({ description: "the seed used (the request's, or the one drawn for it); every format, streams included" }),
+  "X-Stats": z.string().optional().openapi({ description: "json, npy and png answers: JSON of method, steps, rounds, target_rows, speedup, acceptance, total_ms, denoiser_ms, core_ms" }),
+  "Server-Timing": z.string().optional().openapi({ description: "json, npy and png answers: total, denoiser and core durations in ms (total;dur=..., denoiser;dur=..., core;dur=...)" }),
+});
 const binary = z.string().openapi({ format: "binary" });
 
 export const samplesRoute = createRoute({
   method: "post",
   path: "/v1/samples",
+  operationId: "drawSamples",
   summary: "Draw samples",
-  description: "Exact samples of the model's sequential sampler, in fewer denoiser rounds with method token or block.",
+  description:
+    "Exact samples of the model's sequential sampler, in fewer denoiser rounds with method token or block. " +
+    "The format is the body's `output`; when the body has none, Accept: image/png answers png and Accept: application/x-npy npy (else JSON). " +
+    "`stream: true` or Accept: text/event-stream answers Server-Sent Events.",
   security: [{ bearer: [] }],
   middleware: [requireToken()] as const,
   request: { body: { content: { "application/json": { schema: SampleRequestSchema } }, required: true } },
   responses: {
     200: {
-      description: "Samples; X-Seed, X-Stats (JSON summary) and Server-Timing headers in every format",
+      description: "Samples; the X-Seed header in every format, X-Stats (JSON summary) and Server-Timing with json, npy and png (a stream's result event holds them)",
+      headers: ANSWER_HEADERS,
       content: {
         "application/json": { schema: SampleResponseSchema },
         "application/x-npy": { schema: binary },
@@ -30,20 +42,27 @@ export const samplesRoute = createRoute({
       },
     },
     400: error("Malformed JSON body"),
-    401: error("API_TOKEN is set and the bearer token is missing or wrong"),
+    401: error(
+      "API_TOKEN is set and the bearer token is missing or wrong",
+      z.object({ "WWW-Authenticate": z.string().openapi({ description: 'Bearer realm="samples"' }) }),
+    ),
     413: error("Over a size limit (output_values, memory, cpu_work, mixture size); the message names it"),
     415: error("Content-Type is not application/json"),
     422: error("A field is invalid; error.field names it"),
-    502: error("The denoiser provider answered something unusable"),
-    503: error("The model's configuration is broken (error.message names the problem) or its provider is not bundled"),
-    504: error("The denoiser provider did not answer in time"),
+    502: error("The denoiser provider answered something unusable, refused the call, kept failing, or could not be reached (denoiser_unreachable)"),
+    503: error(
+      "model_unavailable: the model's configuration is broken (error.message names the problem) or its provider is not bundled; overloaded: the isolate's memory is held by running requests (Retry-After)",
+      z.object({ "Retry-After": z.int().min(0).optional().openapi({ description: "seconds to wait before retrying (overloaded only)" }) }),
+    ),
+    504: error("The denoiser provider did not answer in time (denoiser_timeout), or the request ran past its total deadline (deadline_exceeded)"),
   },
 });
 
 export const samplesRouter = (deps: AppDeps) =>
   apiRouter().openapi(samplesRoute, async function postSamples(c) {
     const catalog = loadModels(c.env?.MODELS, deps.settingsChecks);
-    const acceptsStream = (c.req.header("accept") ?? "").includes("text/event-stream");
-    const plan = planRequest(c.req.valid("json"), catalog, acceptsStream);
+    const accept = c.req.header("accept");
+    const acceptsStream = (accept ?? "").includes("text/event-stream");
+    const plan = planRequest(c.req.valid("json"), catalog, acceptsStream, outputFromAccept(accept));
     return answerPlan(plan, { coreModule: deps.coreModule, providers: deps.providers ?? {}, env: c.env ?? {}, signal: c.req.raw.signal });
   });

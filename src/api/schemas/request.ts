@@ -85,7 +85,7 @@ export const SampleRequestSchema = z
     draft: DraftSchema.optional(),
     seed: z.int().min(0).max(MAX_SEED).optional().openapi({ description: "integer in [0, 2^53); generated when absent, always echoed" }),
     scheduler: SchedulerOverridesSchema.optional(),
-    output: z.enum(OUTPUTS).default("json"),
+    output: z.enum(OUTPUTS).optional().openapi({ description: "answer format; when absent, from the Accept header (image/png: png, application/x-npy: npy), else json. The body wins over Accept" }),
     stream: z.boolean().default(false).openapi({ description: "Server-Sent Events (also with Accept: text/event-stream); JSON output only" }),
   })
   .openapi("SampleRequest", { example: { model: "glyphs", num_samples: 4, steps: 50, method: "block", draft: { window: 8 }, seed: 7 } });
