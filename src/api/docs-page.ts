@@ -1,50 +1,47 @@
-// A self-contained docs page: renders /openapi.json in the browser with no external assets,
-// so it works offline under `npm start` and needs no CDN in production.
+// GET /docs: Swagger UI (swagger-ui-dist) rendering /openapi.json, with "Try it out" open on every
+// operation. Every asset comes from this Worker (/docs/assets/..., src/api/docs-assets.ts), so the page
+// works offline under `npm start` and needs no CDN; its Content-Security-Policy allows only this origin.
+
+export const DOCS_ASSET_PREFIX = "/docs/assets/";
+
 export const DOCS_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Speculative diffusion sampling: API</title>
-<style>
-  body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-  h2 { margin-top: 2.5rem; } code, pre { font: 13px ui-monospace, monospace; }
-  pre { background: #f5f5f5; padding: .75rem; overflow-x: auto; border-radius: 4px; }
-  .m { display: inline-block; min-width: 3.5rem; font-weight: 700; text-transform: uppercase; }
-  details { margin: .25rem 0 .75rem; } summary { cursor: pointer; }
-</style>
+<link rel="stylesheet" href="${DOCS_ASSET_PREFIX}swagger-ui.css">
 </head>
 <body>
-<h1 id="title">API</h1>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Try:</p>
-<pre>curl -s localhost:8787/v1/samples -H 'content-type: application/json' \\
-  -d '{"model": "glyphs", "num_samples": 16, "output": "png"}' -o samples.png</pre>
-<div id="paths">Loading /openapi.json ...</div>
-<h2>Schemas</h2>
-<div id="schemas"></div>
-<script>
-const el = (tag, text) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; };
-const block = (label, value) => {
-  const d = el("details"); d.append(el("summary", label), el("pre", JSON.stringify(value, null, 2))); return d;
-};
-fetch("/openapi.json").then((r) => r.json()).then((doc) => {
-  document.getElementById("title").textContent = doc.info.title + " " + doc.info.version;
-  const paths = document.getElementById("paths"); paths.textContent = "";
-  for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) {
-      const h = el("h2"); const m = el("span", method); m.className = "m"; h.append(m, el("code", path)); paths.append(h);
-      if (op.summary) paths.append(el("p", op.summary + (op.description ? ": " + op.description : "")));
-      const body = op.requestBody && op.requestBody.content["application/json"];
-      if (body) paths.append(block("Request body", body.schema));
-      for (const [status, res] of Object.entries(op.responses)) {
-        paths.append(block(status + " " + res.description, res.content ? Object.keys(res.content) : "no body"));
-      }
-    }
-  }
-  const schemas = document.getElementById("schemas");
-  for (const [name, schema] of Object.entries((doc.components || {}).schemas || {})) schemas.append(block(name, schema));
-}).catch((e) => { document.getElementById("paths").textContent = "Could not load /openapi.json: " + e; });
-</script>
+<noscript><p>This page needs JavaScript; the contract itself is <a href="/openapi.json">/openapi.json</a>.</p></noscript>
+<div id="swagger-ui"></div>
+<script src="${DOCS_ASSET_PREFIX}swagger-ui-bundle.js"></script>
+<script src="${DOCS_ASSET_PREFIX}docs.js"></script>
 </body>
 </html>
 `;
+
+// Starts Swagger UI. A file of its own, not an inline script, so that the CSP needs no 'unsafe-inline'.
+// validatorUrl null: Swagger UI otherwise shows a badge image fetched from validator.swagger.io.
+export const DOCS_SCRIPT = `"use strict";
+window.ui = SwaggerUIBundle({
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
+  tryItOutEnabled: true,
+  displayRequestDuration: true,
+  validatorUrl: null,
+});
+`;
+
+// Only this origin: scripts, styles and fetches (/openapi.json, "Try it out"); images also from data:
+// URIs (Swagger UI's stylesheet draws its icons with them). No framing, plugins or foreign form targets.
+export const DOCS_CSP = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");

@@ -1,7 +1,9 @@
-// GET /openapi.json (generated from the zod schemas that validate requests) and GET /docs (a page reading it).
+// GET /openapi.json (generated from the zod schemas that validate requests) and GET /docs (Swagger UI
+// reading it, its assets served from /docs/assets/).
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
 import type { ApiBindings } from "../api/router.ts";
-import { DOCS_PAGE } from "../api/docs-page.ts";
+import { DOCS_ASSET_PREFIX, DOCS_CSP, DOCS_PAGE, DOCS_SCRIPT } from "../api/docs-page.ts";
 import { HealthSchema } from "../api/schemas/index.ts";
 import { VERSION } from "../version.ts";
 import { OPEN } from "./responses.ts";
@@ -34,5 +36,16 @@ export const mountOpenApi = (app: OpenAPIHono<ApiBindings>): void => {
     // Relative: the deployment (or `npm start`) that serves this document.
     servers: [{ url: "/", description: "the Worker serving this document" }],
   });
-  app.get("/docs", (c) => c.html(DOCS_PAGE));
+  app.get("/docs", (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": DOCS_CSP, "x-content-type-options": "nosniff" }));
+  // An hour's caching: the assets change only with a deploy that upgrades swagger-ui-dist or the page.
+  const asset = { "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" };
+  app.get(`${DOCS_ASSET_PREFIX}docs.js`, (c) => c.body(DOCS_SCRIPT, 200, { ...asset, "content-type": "text/javascript; charset=utf-8" }));
+  for (const name of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
+    app.get(`${DOCS_ASSET_PREFIX}${name}`, async (c) => {
+      // Lazily: only the bundled Worker can load the text imports (src/api/docs-assets.ts); Node cannot.
+      const found = await import("../api/docs-assets.ts").then((m) => m.DOCS_ASSETS[name], () => undefined);
+      if (!found) throw new HTTPException(404, { message: `${c.req.path} is served by the bundled Worker only (npm start, npm run bundle)` });
+      return c.body(found.body, 200, { ...asset, "content-type": found.contentType });
+    });
+  }
 };
