@@ -1,10 +1,12 @@
 // Bindings of the Worker (wrangler.toml vars and secrets), read from c.env only. Their names come from
 // worker-configuration.d.ts, which `npm run types` (wrangler types) generates from wrangler.toml's [vars]
-// and the secrets .dev.vars.example lists; test/deploy/worker-types.test.ts fails when it is stale.
+// and bindings and the secrets .dev.vars.example lists; test/deploy/worker-types.test.ts fails when it is stale.
 // Every binding is optional here: a deployment may leave any unset, and tests build the app without them.
 //  - API_TOKEN: bearer token protecting the sampling route (a secret); unset, the route is open.
 //  - ALLOWED_ORIGINS: browser origins allowed by CORS, comma-separated (src/api/cors.ts); unset or empty, none.
 //  - MODELS: extra models, a JSON array of model entries (a string, or a structured var); see README.
+//  - SAMPLES_RATE_LIMITER: rate-limiting binding of POST /v1/samples (wrangler.toml [[ratelimits]],
+//    src/api/rate-limit.ts); absent, no limit.
 export type Env = Partial<Omit<Cloudflare.Env, "MODELS">> & {
   MODELS?: unknown;
   /** Secrets named by remote model entries (auth headers) are read by name, e.g. PROVIDER_TOKEN. */

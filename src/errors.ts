@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | "denoiser_unreachable"
   | "model_unavailable"
   | "overloaded"
+  | "rate_limited"
   | "deadline_exceeded";
 
 // Base of every error the product answers with its own code and message.
@@ -88,6 +89,18 @@ export class OverloadedError extends DomainError {
 
   constructor(message: string, retryAfterS: number) {
     super("overloaded", message);
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+// The client (its bearer token, or its IP) sent more sampling requests than the rate limit allows.
+export class RateLimitedError extends DomainError {
+  override readonly name = "RateLimitedError";
+  /** Seconds after which the limit's window has passed (the Retry-After header). */
+  readonly retryAfterS: number;
+
+  constructor(message: string, retryAfterS: number) {
+    super("rate_limited", message);
     this.retryAfterS = retryAfterS;
   }
 }

@@ -2,7 +2,7 @@
 // Domain errors carry their own code; HTTP-layer errors (malformed JSON, content type, auth, unknown
 // route) come from Hono as HTTPException; anything else is a logged 500 that leaks nothing.
 import { HTTPException } from "hono/http-exception";
-import { isDomainError, OverloadedError, type DomainErrorCode } from "../errors.ts";
+import { isDomainError, OverloadedError, RateLimitedError, type DomainErrorCode } from "../errors.ts";
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   invalid_request: 422,
@@ -14,6 +14,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   denoiser_unreachable: 502,
   model_unavailable: 503,
   overloaded: 503,
+  rate_limited: 429,
   deadline_exceeded: 504,
 };
 
@@ -47,7 +48,7 @@ export const errorAnswer = (err: unknown): ErrorAnswer => {
   if (isDomainError(err)) {
     const message = clip(err.message, MAX_MESSAGE_CHARS);
     const error = err.field === undefined ? { code: err.code, message } : { code: err.code, message, field: clip(err.field, MAX_FIELD_CHARS) };
-    const headers = err instanceof OverloadedError ? { "retry-after": String(err.retryAfterS) } : undefined;
+    const headers = err instanceof OverloadedError || err instanceof RateLimitedError ? { "retry-after": String(err.retryAfterS) } : undefined;
     return { status: DOMAIN_STATUS[err.code], body: { error }, headers };
   }
   if (err instanceof HTTPException && err.status < 500) {

@@ -1,6 +1,7 @@
 // Runs a planned request on a fresh core instance and answers it whole or as an event stream, within
 // the model's deadline, only while the client is there, and holding its memory estimate against the
 // isolate's budget for as long as it runs.
+import type { Context } from "hono";
 import type { Env } from "../env.ts";
 import { instantiateCore } from "../core/instance.ts";
 import { runSampler } from "../sampler/run.ts";
@@ -16,8 +17,8 @@ export interface RunDeps {
   coreModule: WebAssembly.Module;
   providers: RemoteProviders;
   env: Env;
-  /** Aborts when the client disconnects (workerd's request.signal). */
-  signal?: AbortSignal;
+  /** The request's context: its signal aborts when the client disconnects (workerd's request.signal); a stream is answered through it. */
+  context: Context;
 }
 
 // nginx's "client closed request": nobody reads it, and it keeps a disconnect out of the 500 logs.
@@ -35,7 +36,7 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
     const deadline = deadlineOf(plan.model);
     if (plan.stream) {
       streaming = true;
-      return sseResponse(async function streamRounds(send, clientGone) {
+      return sseResponse(deps.context, async function streamRounds(send, clientGone) {
         const run = runSignal(deadline, plan.model.id, clientGone);
         const rounds = coalescedRounds(send);
         const preview = plan.options.numChains * denoiser.dim <= STREAM_EVENTS.previewValues;
@@ -50,16 +51,17 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
           run.clear();
           release();
         }
-      }, deps.signal, { "x-seed": String(seed) });
+      }, { "x-seed": String(seed) });
     }
-    const run = runSignal(deadline, plan.model.id, deps.signal);
+    const signal = deps.context.req.raw.signal;
+    const run = runSignal(deadline, plan.model.id, signal);
     try {
       const result = await runSampler(core, denoiser, plan.options, { signal: run.signal });
       return answerResponse({ run: result, seed, shape }, plan.output, plan.image);
     } catch (e) {
       const late = deadlineReason(run.signal);
       if (late) throw late;
-      if (deps.signal?.aborted) return new Response(null, { status: CLIENT_GONE });
+      if (signal.aborted) return new Response(null, { status: CLIENT_GONE });
       throw e;
     } finally {
       run.clear();

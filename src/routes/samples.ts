@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import { requireToken } from "../api/auth.ts";
+import { rateLimit } from "../api/rate-limit.ts";
 import { planRequest } from "../api/plan.ts";
 import { apiRouter } from "../api/router.ts";
 import { answerPlan } from "../api/run.ts";
@@ -28,7 +29,7 @@ export const samplesRoute = createRoute({
     "The format is the body's `output`; when the body has none, Accept: image/png answers png and Accept: application/x-npy npy (else JSON). " +
     "`stream: true` or Accept: text/event-stream answers Server-Sent Events.",
   security: [{ bearer: [] }],
-  middleware: [requireToken()] as const,
+  middleware: [requireToken(), rateLimit()] as const,
   request: { body: { content: { "application/json": { schema: SampleRequestSchema } }, required: true } },
   responses: {
     200: {
@@ -49,6 +50,10 @@ export const samplesRoute = createRoute({
     413: error("Over a size limit (output_values, memory, cpu_work, mixture size); the message names it"),
     415: error("Content-Type is not application/json"),
     422: error("A field is invalid; error.field names it"),
+    429: error(
+      "rate_limited: more requests from this bearer token (or, without API_TOKEN, this IP address) than the deployment's rate limit allows (wrangler.toml [[ratelimits]])",
+      z.object({ "Retry-After": z.int().min(0).openapi({ description: "seconds to wait before retrying: the rate limit's period" }) }),
+    ),
     502: error("The denoiser provider answered something unusable, refused the call, kept failing, or could not be reached (denoiser_unreachable)"),
     503: error(
       "model_unavailable: the model's configuration is broken (error.message names the problem) or its provider is not bundled; overloaded: the isolate's memory is held by running requests (Retry-After)",
@@ -64,5 +69,5 @@ export const samplesRouter = (deps: AppDeps) =>
     const accept = c.req.header("accept");
     const acceptsStream = (accept ?? "").includes("text/event-stream");
     const plan = planRequest(c.req.valid("json"), catalog, acceptsStream, outputFromAccept(accept));
-    return answerPlan(plan, { coreModule: deps.coreModule, providers: deps.providers ?? {}, env: c.env ?? {}, signal: c.req.raw.signal });
+    return answerPlan(plan, { coreModule: deps.coreModule, providers: deps.providers ?? {}, env: c.env ?? {}, context: c });
   });

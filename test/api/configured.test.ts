@@ -88,7 +88,7 @@ test("GET /openapi.json documents every route from the validating schemas; /docs
   assert.equal(doc.openapi, "3.1.0");
   for (const p of ["/v1/samples", "/v1/models", "/v1/health"]) assert.ok(doc.paths[p], p);
   const post = doc.paths["/v1/samples"].post;
-  assert.deepEqual(Object.keys(post.responses).sort(), ["200", "400", "401", "413", "415", "422", "502", "503", "504"]);
+  assert.deepEqual(Object.keys(post.responses).sort(), ["200", "400", "401", "413", "415", "422", "429", "502", "503", "504"]);
   assert.ok(post.responses["200"].content["image/png"]);
   const req = doc.components.schemas.SampleRequest;
   assert.equal(req.properties.draft.$ref ?? req.properties.draft.anyOf?.[0]?.$ref, "#/components/schemas/Draft");

@@ -85,6 +85,23 @@ describe("deadline of a request (bundle under workerd, reference provider)", () 
     assert.ok(events.slice(0, -1).every((e) => e.event === "round"));
   });
 
+  test("streamed: a client that cancels the body stops the run: at most two provider calls after it", async () => {
+    const res = await postSamples(mf, { ...request, model: "ring-remote", stream: true });
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /event: round/);
+    await reader.cancel();
+    const left = p.stats().inferCalls;
+    // workerd sees the disconnect only when a write to the client fails, and the first write after it may
+    // still succeed: the rounds of two more events may call (as with the hand-written stream before
+    // streamSSE). Then no more: 20 calls at 400 ms would take 8 s.
+    await sleep(1_500);
+    const calls = p.stats().inferCalls;
+    assert.ok(calls <= left + 2, `${calls - left} calls after the client left`);
+    await sleep(1_000);
+    assert.equal(p.stats().inferCalls, calls, "calls went on after the client left");
+  });
+
   test("an in-Worker model is held to its deadline too (the loop yields to the timer)", async () => {
     const started = performance.now();
     const res = await postSamples(mf, { model: "ring-short", num_samples: 1, steps: 100_000, method: "sequential", scheduler: LONG_SCHEDULER });

@@ -53,7 +53,7 @@ test("redocly lint catches what it is here for: no servers, an operation without
 const EXPECTED: Record<string, { operationId: string; statuses: string[]; bearer: boolean }> = {
   "get /v1/models": { operationId: "listModels", statuses: ["200"], bearer: false },
   "get /v1/models/{id}": { operationId: "getModel", statuses: ["200", "404"], bearer: false },
-  "post /v1/samples": { operationId: "drawSamples", statuses: ["200", "400", "401", "413", "415", "422", "502", "503", "504"], bearer: true },
+  "post /v1/samples": { operationId: "drawSamples", statuses: ["200", "400", "401", "413", "415", "422", "429", "502", "503", "504"], bearer: true },
   "get /v1/health": { operationId: "getHealth", statuses: ["200"], bearer: false },
 };
 
@@ -76,13 +76,14 @@ test("every operation: its operationId, its security (bearer or explicitly open)
   assert.equal(doc.components.securitySchemes.bearer.scheme, "bearer");
 });
 
-test("POST /v1/samples documents its headers: X-Seed, X-Stats, Server-Timing; WWW-Authenticate on 401; Retry-After on 503", async () => {
+test("POST /v1/samples documents its headers: X-Seed, X-Stats, Server-Timing; WWW-Authenticate on 401; Retry-After on 429 and 503", async () => {
   const doc = (await openApiDocument()) as Record<string, any>;
   const responses = doc.paths["/v1/samples"].post.responses;
   assert.deepEqual(Object.keys(responses["200"].headers).sort(), ["Server-Timing", "X-Seed", "X-Stats"]);
   assert.equal(responses["200"].headers["X-Seed"].schema.pattern, "^[0-9]+$");
   assert.ok(responses["401"].headers["WWW-Authenticate"]);
   assert.equal(responses["503"].headers["Retry-After"].schema.type, "integer");
+  assert.equal(responses["429"].headers["Retry-After"].schema.type, "integer");
   assert.deepEqual(Object.keys(responses["200"].content).sort(), ["application/json", "application/x-npy", "image/png", "text/event-stream"]);
   assert.match(doc.components.schemas.SampleRequest.properties.output.description, /Accept/);
   assert.equal(doc.components.schemas.SampleRequest.properties.output.default, undefined);

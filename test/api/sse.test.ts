@@ -1,8 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sseResponse } from "../../src/api/sse.ts";
+import { Hono } from "hono";
+import { sseResponse, type Send } from "../../src/api/sse.ts";
 import { LimitError } from "../../src/errors.ts";
 import { readEvents } from "../../tools/cli/sse.ts";
+
+/** The stream `produce` answers, through a Hono context as the app's route gives it. */
+const serve = (produce: (send: Send, signal: AbortSignal) => Promise<void>, init?: RequestInit): Promise<Response> =>
+  Promise.resolve(new Hono().get("/", (c) => sseResponse(c, produce)).request("/", init));
 
 const collect = async (res: Response) => {
   const out = [];
@@ -11,10 +16,10 @@ const collect = async (res: Response) => {
 };
 
 test("sse: events arrive in order with the event-stream content type", async () => {
-  const res = sseResponse(async (send) => {
-    send("round", { round: 1 });
+  const res = await serve(async (send) => {
+    await send("round", { round: 1 });
     await new Promise((r) => setTimeout(r, 1));
-    send("result", { ok: true });
+    await send("result", { ok: true });
   });
   assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
   assert.deepEqual(await collect(res), [
@@ -24,8 +29,8 @@ test("sse: events arrive in order with the event-stream content type", async () 
 });
 
 test("sse: an error after the stream started is sent in-band with the API's error body", async () => {
-  const res = sseResponse(async (send) => {
-    send("round", { round: 1 });
+  const res = await serve(async (send) => {
+    await send("round", { round: 1 });
     throw new LimitError("steps", "too much");
   });
   const events = await collect(res);
@@ -36,10 +41,10 @@ test("sse: a client that cancels the body aborts the producer's signal", async (
   let seen: AbortSignal | undefined;
   let stopped!: () => void;
   const done = new Promise<void>((r) => (stopped = r));
-  const res = sseResponse(async (send, signal) => {
+  const res = await serve(async (send, signal) => {
     seen = signal;
     for (let i = 0; !signal.aborted; i++) {
-      send("round", { round: i });
+      await send("round", { round: i });
       await new Promise((r) => setTimeout(r, 1));
     }
     stopped();
@@ -54,9 +59,14 @@ test("sse: a client that cancels the body aborts the producer's signal", async (
 test("sse: the request's own abort signal also stops the producer", async () => {
   const request = new AbortController();
   let seen: AbortSignal | undefined;
-  sseResponse(async (_send, signal) => {
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  await serve(async (_send, signal) => {
     seen = signal;
-  }, request.signal);
+    started();
+    await new Promise((r) => signal.addEventListener("abort", r));
+  }, { signal: request.signal });
+  await running;
   request.abort();
   assert.equal(seen?.aborted, true);
 });

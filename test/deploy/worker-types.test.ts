@@ -61,9 +61,9 @@ test("worker-configuration.d.ts is current (else run `npm run types`)", () => {
   }
 });
 
-test("the generated Env names every binding the Worker reads: the vars of wrangler.toml and the API_TOKEN secret", () => {
+test("the generated Env names every binding the Worker reads: the vars and the rate limiter of wrangler.toml, and the API_TOKEN secret", () => {
   const text = readFileSync(CHECKED_IN, "utf8");
   const base = /interface __BaseEnv_Env \{([^}]*)\}/.exec(text)?.[1] ?? "";
   const names = [...base.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]).sort();
-  assert.deepEqual(names, ["ALLOWED_ORIGINS", "API_TOKEN", "MODELS"]);
+  assert.deepEqual(names, ["ALLOWED_ORIGINS", "API_TOKEN", "MODELS", "SAMPLES_RATE_LIMITER"]);
 });

@@ -7,6 +7,8 @@ const dist = fileURLToPath(new URL("../../dist/", import.meta.url));
 
 export interface WorkerOptions {
   bindings?: Record<string, string>;
+  /** Rate-limiting bindings, as wrangler.toml's [[ratelimits]] gives them: name to namespace and limit. */
+  ratelimits?: Record<string, { namespace_id: string; simple: { limit: number; period?: 10 | 60 } }>;
 }
 
 // The bundle is index.js plus content-hashed .wasm files it imports by relative name.
@@ -28,5 +30,6 @@ export const startWorker = (opts: WorkerOptions = {}): Miniflare =>
       modulesRoot: dist,
       compatibilityDate: "2026-11-17",
       bindings: opts.bindings ?? {},
+      ...(opts.ratelimits ? { ratelimits: opts.ratelimits } : {}),
     }),
   );

@@ -2,8 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseSampleArgs } from "../../tools/cli/args.ts";
 import { formatSummary } from "../../tools/cli/summary.ts";
-import { devEnv, freePort, parseStartArgs, wranglerDevArgs } from "../../tools/cli/wrangler-dev.ts";
-import { createServer } from "node:net";
+import { devEnv, parseStartArgs, wranglerDevArgs } from "../../tools/cli/wrangler-dev.ts";
 
 test("cli: the README's command builds a png request to localhost:8787", () => {
   const a = parseSampleArgs(["--model", "glyphs", "--n", "16", "--out", "samples.png"], {});
@@ -71,12 +70,4 @@ test("start: the offline environment turns off the Request.cf fetch and telemetr
   assert.equal(env.WRANGLER_SEND_ERROR_REPORTS, "false");
   assert.equal(env.PATH, "/bin");
   assert.equal(devEnv({ CLOUDFLARE_CF_FETCH_ENABLED: "true" }).CLOUDFLARE_CF_FETCH_ENABLED, "true");
-});
-
-test("demo: asks the OS for a free port, which can then be listened on", async () => {
-  const port = await freePort();
-  assert.ok(port > 0 && port < 65536 && port !== 8787);
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 });

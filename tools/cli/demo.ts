@@ -1,41 +1,45 @@
-// `npm run demo`: starts the Worker locally (wrangler dev), samples glyphs to samples.png, stops it.
-// One command from a fresh `npm ci` to an image. With `--model digits` (`npm run demo:digits`) it also
-// starts the reference provider serving models/digits/model.onnx on the port wrangler.toml names.
-// The Worker gets a port the OS reports free, never 8787: a server already running there (`npm start`,
-// another project) would otherwise answer the demo's requests.
-import { spawn } from "node:child_process";
+// `npm run demo`: starts the Worker locally, samples glyphs to samples.png, stops it. One command from a
+// fresh `npm ci` to an image. With `--model digits` (`npm run demo:digits`) it also starts the reference
+// provider serving models/digits/model.onnx on the port wrangler.toml names.
+// The Worker runs in this process through wrangler's unstable_startWorker (what `wrangler dev` runs:
+// wrangler.toml, its custom build, workerd), ready when the promise resolves, so nothing is spawned or
+// polled. It listens on port 0, so the OS gives it a free port when it binds, never 8787: a server
+// already running there (`npm start`, another project) would otherwise answer the demo's requests.
+import { join } from "node:path";
 import { parseSampleArgs, type SampleArgs } from "./args.ts";
 import { startProviderFor, type LocalProvider } from "./demo-provider.ts";
 import { sample } from "./sample.ts";
-import { devEnv, freePort, PROJECT_ROOT, wranglerDevArgs } from "./wrangler-dev.ts";
+import { OFFLINE_ENV, PROJECT_ROOT } from "./wrangler-dev.ts";
 
-const START_TIMEOUT_MS = 120_000;
+// Offline hygiene (no telemetry, no Cloudflare look-ups), plain output, and wrangler's warnings and errors
+// only (its banner and bindings table are `npm start`'s); a value already set in the environment wins.
+for (const [name, value] of Object.entries({ ...OFFLINE_ENV, NO_COLOR: "1", WRANGLER_LOG: "warn" })) process.env[name] ??= value;
 
-// Offline hygiene (no telemetry, no Cloudflare look-ups) and plain output.
-const env = { ...devEnv(), NO_COLOR: "1" };
+type DevWorker = Awaited<ReturnType<typeof import("wrangler").unstable_startWorker>>;
 
-const waitForHealth = async (url: string, exited: () => boolean): Promise<void> => {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error("wrangler dev exited before serving");
-    try {
-      if ((await fetch(`${url}/v1/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
+const startDevWorker = async (): Promise<DevWorker> => {
+  // Imported after the environment above is set: wrangler reads it as it loads.
+  const { unstable_startWorker } = await import("wrangler");
+  const worker = await unstable_startWorker({
+    config: join(PROJECT_ROOT, "wrangler.toml"),
+    // No persisted state (.wrangler/state): the demo's rate-limit count is its own, not shared with `npm start`.
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, persist: false },
+  });
+  try {
+    await worker.ready;
+    return worker;
+  } catch (err) {
+    await worker.dispose();
+    throw err;
   }
-  throw new Error(`no answer from ${url}/v1/health within ${START_TIMEOUT_MS / 1000} s`);
 };
 
 const main = async () => {
   const extra = process.argv.slice(2).filter((a, i) => !(i === 0 && a === "--"));
   let args: SampleArgs;
   let provider: LocalProvider | undefined;
-  let port: number;
   try {
-    port = await freePort();
-    args = parseSampleArgs(["--url", `http://127.0.0.1:${port}`, ...extra]);
+    args = parseSampleArgs(extra);
     provider = await startProviderFor(String(args.body.model));
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
@@ -43,42 +47,25 @@ const main = async () => {
     return;
   }
   if (provider) console.log(`reference provider serving ${args.body.model} on ${provider.url}`);
-  console.log(`starting the Worker on ${args.url} (wrangler dev) ...`);
-  const server = spawn(process.execPath, wranglerDevArgs(port, ["--ip", "127.0.0.1", "--show-interactive-dev-session=false"]), {
-    env,
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true, // its own process group, so stopping it also stops workerd
-  });
-  let exited = false;
-  server.on("exit", () => (exited = true));
+  console.log("starting the Worker (wrangler unstable_startWorker, as wrangler dev) ...");
+  let worker: DevWorker | undefined;
+  const stop = async () => {
+    await worker?.dispose();
+    await provider?.close();
+  };
+  // Ctrl-C stops workerd and the provider too, not only this process.
+  process.once("SIGINT", () => void stop().finally(() => process.exit(130)));
   try {
-    await waitForHealth(args.url, () => exited);
-    console.log(await sample(args));
+    worker = await startDevWorker();
+    const url = (await worker.url).href.replace(/\/+$/, "");
+    console.log(`the Worker serves on ${url}`);
+    console.log(await sample({ ...args, url }));
   } catch (err) {
     console.error(`demo: ${(err as Error).message}`);
     process.exitCode = 1;
   } finally {
-    if (server.pid) await stopGroup(server.pid);
-    await provider?.close();
+    await stop();
   }
-};
-
-const groupAlive = (pgid: number): boolean => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-// wrangler exits on SIGTERM but workerd may linger while it drains: wait, then insist.
-const stopGroup = async (pgid: number): Promise<void> => {
-  if (!groupAlive(pgid)) return;
-  process.kill(-pgid, "SIGTERM");
-  for (let i = 0; i < 50 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
 };
 
 await main();

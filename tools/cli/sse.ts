@@ -1,4 +1,7 @@
-// A minimal Server-Sent Events reader for the CLI: yields {event, data} with data parsed as JSON.
+// The CLI's Server-Sent Events reader: yields {event, data} with data parsed as JSON. Parsing (CRLF, CR
+// or LF line ends, multi-line data, comments, a BOM) is eventsource-parser's, as in clients/typescript.
+
+import { EventSourceParserStream } from "eventsource-parser/stream";
 
 export interface SseEvent {
   event: string;
@@ -7,21 +10,7 @@ export interface SseEvent {
 
 export async function* readEvents(res: Response): AsyncGenerator<SseEvent> {
   if (!res.body) return;
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event = "message";
-      const data: string[] = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event:")) event = line.slice(6).trim();
-        else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
-      }
-      if (data.length) yield { event, data: JSON.parse(data.join("\n")) };
-    }
-  }
+  const messages = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+  // An event without an `event:` field is a "message" (the SSE spec's default type).
+  for await (const message of messages) yield { event: message.event ?? "message", data: JSON.parse(message.data) };
 }

@@ -1,7 +1,7 @@
-// Running the Worker locally with `wrangler dev`, for `npm start` (start.ts) and `npm run demo`:
-// the port, the environment that keeps a start quiet offline, and the wrangler binary itself.
+// Running the Worker locally with `wrangler dev`, for `npm start` (start.ts) and `npm run demo` (demo.ts,
+// through wrangler's unstable_startWorker): the port, the environment that keeps a start quiet offline,
+// the project root and the wrangler binary itself.
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -44,18 +44,6 @@ export const parseStartArgs = (argv: readonly string[]): { port: number; rest: s
     else rest.push(a);
   }
   return { port, rest };
-};
-
-/** A port the OS reports free on 127.0.0.1 (bound to port 0, read, released). */
-export const freePort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 };
 
 /** The project root, where wrangler.toml is: wrangler dev reads its configuration from its working directory. */
