@@ -3,7 +3,12 @@ import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 
-export const startBundle = (distDir: string, bindings: Record<string, string>): Miniflare => {
+/** Where the Worker's log lines go instead of the console (bench:reliability checks them for secrets). */
+interface Extra {
+  handleStructuredLogs?: (log: { level: string; message: string }) => void;
+}
+
+export const startBundle = (distDir: string, bindings: Record<string, string>, extra: Extra = {}): Miniflare => {
   const dist = resolve(distDir) + "/";
   return new Miniflare(
     convertV4MiniflareOptions({
@@ -16,6 +21,7 @@ export const startBundle = (distDir: string, bindings: Record<string, string>): 
       modulesRoot: dist,
       compatibilityDate: "2026-11-17",
       bindings,
+      ...extra,
     }),
   );
 };

@@ -10,8 +10,8 @@
 // References are memoised (computed on first use), so any arm runs alone.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ksTwoSample } from "../../tools/fixtures/stats.ts";
-import { directions, mixture64, project, ring, sample } from "../../tools/fixtures/sampler.ts";
+import { mixture64, ring, sample } from "../../tools/fixtures/sampler.ts";
+import { once, projectedP } from "../../tools/fixtures/two-sample-projections.ts";
 import type { GaussianMixture } from "../../src/models/index.ts";
 import type { BuildOptions } from "../../src/sampler/scheduler/index.ts";
 
@@ -19,19 +19,6 @@ const ARM_ALPHA = 1e-4;
 const STEPS = 20;
 const WINDOW = 8;
 
-const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
-  let value: Promise<T> | undefined;
-  return () => (value ??= make());
-};
-
-const norms = (x: Float32Array, d: number) => Float64Array.from({ length: x.length / d }, (_, i) => Math.hypot(...x.subarray(i * d, (i + 1) * d)));
-
-/** Smallest Bonferroni-corrected p-value over the projections and the norm. */
-const projectedP = (a: Float32Array, b: Float32Array, d: number): number => {
-  const ps = directions(d).map((v) => ksTwoSample(project(a, d, v), project(b, d, v)).p);
-  ps.push(ksTwoSample(norms(a, d), norms(b, d)).p);
-  return Math.min(1, Math.min(...ps) * ps.length);
-};
 
 const FLOW = { _class_name: "FlowMatchEulerDiscreteScheduler", shift: 3 };
 const samplers: { name: string; scheduler: Record<string, unknown>; build?: BuildOptions; freezes: ("x0" | "eps")[] }[] = [
