@@ -2,7 +2,6 @@
 // (module import) and Node tests (bytes from disk) build the same app.
 import { errorResponse } from "./api/errors.ts";
 import { apiRouter } from "./api/router.ts";
-import { bodyCap } from "./api/body.ts";
 import { corsFromEnv } from "./api/cors.ts";
 import { notFoundOrMethodNotAllowed } from "./api/method.ts";
 import { healthRoute } from "./routes/health.ts";
@@ -17,8 +16,6 @@ export const createApp = (deps: AppDeps) => {
   const app = apiRouter();
   // CORS first: a preflight is answered before anything reads a body, and errors carry the headers too.
   app.use(corsFromEnv());
-  // Bodies are capped and their JSON shape checked before any route reads them (src/api/body.ts).
-  app.use(bodyCap());
   app.route("/v1/health", healthRoute(deps));
   app.route("/", modelsRouter(deps));
   app.route("/", samplesRouter(deps));

@@ -36,3 +36,17 @@ export const runSignal = (ms: number, modelId: string, client?: AbortSignal): Ru
     },
   };
 };
+
+/** `p`, or a rejection with the signal's reason as soon as it aborts (a write a stalled reader never takes
+ * must not hold the run past its deadline). */
+export const untilAborted = <T>(p: Promise<T>, signal: AbortSignal): Promise<T> => {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
+};

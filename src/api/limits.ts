@@ -34,7 +34,8 @@ export const ROW_COST_NS = { fixed: 1500, perValue: 13, perValueComponent: 1.2 }
 // tables, and per answer value by format.
 const STEP_BYTES = 768;
 const CHAIN_JS_BYTES = 512;
-const ROW_TABLE_BYTES = 32;
+// A round's row tables (sampler/run.ts roundBatch): 2 Int32 + 5 Float64 + a pointer per row, 56 bytes and slack.
+const ROW_TABLE_BYTES = 64;
 const ANSWER_BYTES_PER_VALUE = { json: 4 + 2 * 24, npy: 4 + 4, png: 4 } as const;
 // An inline mixture's mean: its body text (~8 bytes), the parsed JS number (8 in a packed array, more
 // boxed) and the validated float32 copy (4), measured at about 30 bytes a value under Node.
@@ -96,11 +97,12 @@ export const requestCpuMs = (s: RequestSize): number => {
 // text, its encoding and the write to the client (150 us, then 70 ns a chain, 300 ns a preview value).
 export const STREAM_COST_NS = { round: 300, roundChain: 20, roundPreviewValue: 80, event: 150_000, eventChain: 70, eventPreviewValue: 300 } as const;
 
-/** CPU ms a stream adds: every round (steps + 1 at worst) builds an event; coalescing sends at most
+/** CPU ms a stream adds: every round (steps + 1 at worst, 2 steps + 1 with the frozen-target draft) builds an event; coalescing sends at most
  * the burst plus perSecond over the longest deadline a model may set, and the last round. */
 export const streamCpuMs = (s: RequestSize): number => {
   const c = STREAM_COST_NS;
-  const rounds = s.steps + 1;
+  // A frozen-target draft may spend a start round and a window round per committed step.
+  const rounds = (s.frozenTarget ? 2 : 1) * s.steps + 1;
   const preview = s.numSamples * s.dim <= STREAM_EVENTS.previewValues ? s.numSamples * s.dim : 0;
   const events = Math.min(rounds, STREAM_EVENTS.burst + (STREAM_EVENTS.perSecond * MAX_DEADLINE_MS) / 1000) + 1;
   const roundNs = c.round + c.roundChain * s.numSamples + c.roundPreviewValue * preview;

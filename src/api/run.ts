@@ -6,12 +6,12 @@ import type { Env } from "../env.ts";
 import { instantiateCore } from "../core/instance.ts";
 import { runSampler } from "../sampler/run.ts";
 import { admit } from "./admission.ts";
-import { deadlineOf, deadlineReason, runSignal } from "./deadline.ts";
+import { deadlineOf, deadlineReason, runSignal, untilAborted } from "./deadline.ts";
 import { denoiserFor, yielding, type RemoteProviders } from "./denoiser.ts";
 import { answerResponse, jsonBody } from "./encode/index.ts";
 import type { SamplePlan } from "./plan.ts";
 import { coalescedRounds, STREAM_EVENTS } from "./round-events.ts";
-import { sseResponse } from "./sse.ts";
+import { sseResponse, type Send } from "./sse.ts";
 
 export interface RunDeps {
   coreModule: WebAssembly.Module;
@@ -38,12 +38,15 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
       streaming = true;
       return sseResponse(deps.context, async function streamRounds(send, clientGone) {
         const run = runSignal(deadline, plan.model.id, clientGone);
-        const rounds = coalescedRounds(send);
+        // Every write gives up at the deadline too: a client that stays connected but stops reading would
+        // otherwise hold the run, its memory reservation and the isolate's memory.
+        const bounded: Send = (event, data) => untilAborted(send(event, data), run.signal);
+        const rounds = coalescedRounds(bounded);
         const preview = plan.options.numChains * denoiser.dim <= STREAM_EVENTS.previewValues;
         try {
           const result = await runSampler(core, denoiser, plan.options, { signal: run.signal, preview, onRound: rounds.onRound });
           await rounds.flush();
-          await send("result", jsonBody({ run: result, seed, shape }));
+          await bounded("result", jsonBody({ run: result, seed, shape }));
         } catch (e) {
           // A deadline is reported in-band like any domain error (sse.ts); a client that left hears nothing.
           throw deadlineReason(run.signal) ?? e;

@@ -7,6 +7,9 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { errorAnswer } from "./errors.ts";
 
+const ERROR_EVENT_GRACE_MS = 1_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Sends one event; resolves when the stream has room again or the client is gone. Await it: an event
  * still being written when `produce` returns is lost, as the stream closes. */
 export type Send = (event: string, data: unknown) => Promise<void>;
@@ -32,7 +35,10 @@ export const sseResponse = (c: Context, produce: (send: Send, signal: AbortSigna
     } catch (err) {
       // Errors after the 200 went out are reported in-band, with the same body app.onError would give
       // (caught here: streamSSE's own onError path would add an event whose data is the bare message).
-      if (!abort.signal.aborted) await send("error", errorAnswer(err).body);
+      if (abort.signal.aborted) return;
+      // A reader that stopped reading gets a short grace for the error event, then the stream is cut.
+      const sent = await Promise.race([send("error", errorAnswer(err).body).then(() => true), delay(ERROR_EVENT_GRACE_MS).then(() => false)]);
+      if (!sent) stream.abort();
     }
   });
 };

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import { requireToken } from "../api/auth.ts";
+import { bodyCap } from "../api/body.ts";
 import { rateLimit } from "../api/rate-limit.ts";
 import { planRequest } from "../api/plan.ts";
 import { apiRouter } from "../api/router.ts";
@@ -29,7 +30,9 @@ export const samplesRoute = createRoute({
     "The format is the body's `output`; when the body has none, Accept: image/png answers png and Accept: application/x-npy npy (else JSON). " +
     "`stream: true` or Accept: text/event-stream answers Server-Sent Events.",
   security: [{ bearer: [] }],
-  middleware: [requireToken(), rateLimit()] as const,
+  // Auth and the rate limit first: an unauthenticated or limited client makes the Worker buffer no body.
+  // Then the body is capped and its JSON shape checked before the validator parses it (src/api/body.ts).
+  middleware: [requireToken(), rateLimit(), bodyCap()] as const,
   request: { body: { content: { "application/json": { schema: SampleRequestSchema } }, required: true } },
   responses: {
     200: {
@@ -51,7 +54,7 @@ export const samplesRoute = createRoute({
     415: error("Content-Type is not application/json"),
     422: error("A field is invalid; error.field names it"),
     429: error(
-      "rate_limited: more requests from this bearer token (or, without API_TOKEN, this IP address) than the deployment's rate limit allows (wrangler.toml [[ratelimits]])",
+      "rate_limited: more requests from this IP address than the deployment's rate limit allows (wrangler.toml [[ratelimits]])",
       z.object({ "Retry-After": z.int().min(0).openapi({ description: "seconds to wait before retrying: the rate limit's period" }) }),
     ),
     502: error("The denoiser provider answered something unusable, refused the call, kept failing, or could not be reached (denoiser_unreachable)"),

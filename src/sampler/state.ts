@@ -46,8 +46,6 @@ export interface ChainRows {
 
 /** What the rows of a window established so far, as they stream in (verify-step.ts). */
 export interface WindowProgress {
-  /** Steps whose statistics are known (1..L). */
-  known: number;
   /** ln w after the known steps (block verification's running weight). */
   logW: number;
   /** Where the window may stop given the known steps: the accepted prefix length tau. */

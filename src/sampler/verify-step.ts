@@ -18,7 +18,7 @@ export interface WindowInput {
   blockInfo: Ptr;
 }
 
-export const newProgress = (): WindowProgress => ({ known: 0, logW: 0, tau: 0, keptParent: -1, stopped: false });
+export const newProgress = (): WindowProgress => ({ logW: 0, tau: 0, keptParent: -1, stopped: false });
 
 /** The parent whose output the window's commit needs once tau is known. */
 export const neededParent = (tau: number, window: number, bonus: boolean): number =>
@@ -37,7 +37,6 @@ export const observeParent = (ctx: SamplerContext, w: WindowInput, progress: Win
   const muD = draftMeanAt(ctx, d, i);
   const xi = draftNoiseAt(ctx, d, i);
   stepStats(core, w.stats, p, scratch.muT, muD, xi, step.sigma, dim);
-  progress.known = i;
   return ctx.opts.method === "token" ? tokenStep(ctx, w, progress, p) : blockStep(ctx, w, progress, p);
 };
 

@@ -42,3 +42,18 @@ test("auth: without API_TOKEN the route is open, whatever Authorization says", a
   assert.equal((await post({ authorization: "Bearer anything" }, {})).status, 200);
   assert.equal((await post({ authorization: "garbage" }, { API_TOKEN: "" })).status, 200);
 });
+
+test("auth: an unauthenticated client makes the Worker read no body (401 before the body cap, found in review)", async () => {
+  let pulled = 0;
+  const chunk = new TextEncoder().encode(" ".repeat(1 << 20));
+  const endless = new ReadableStream<Uint8Array>({
+    pull(c) {
+      pulled += chunk.byteLength;
+      c.enqueue(chunk);
+    },
+  });
+  const init = { method: "POST", headers: { "content-type": "application/json" }, body: endless, duplex: "half" } as RequestInit;
+  const res = await app.request("/v1/samples", init, { API_TOKEN: TOKEN });
+  assert.equal(res.status, 401);
+  assert.ok(pulled <= 4 * chunk.byteLength, `the Worker pulled ${pulled} bytes of an unauthenticated body`);
+});

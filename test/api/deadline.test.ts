@@ -6,6 +6,7 @@ import type { Miniflare } from "miniflare";
 import { createApp } from "../../src/app.ts";
 import { DEFAULT_DEADLINE_MS, deadlineOf, runSignal } from "../../src/api/deadline.ts";
 import { DeadlineExceededError } from "../../src/errors.ts";
+import { reservedBytes } from "../../src/api/admission.ts";
 import { ANALYTIC_SCHEDULER } from "../../src/config/index.ts";
 import { oipConfigOf, oipRemoteProvider } from "../../src/denoisers/oip/index.ts";
 import { builtinModel } from "../../src/models/index.ts";
@@ -170,6 +171,21 @@ describe("a client that leaves an in-Worker run (request.signal)", () => {
     const ms = performance.now() - started;
     assert.notEqual(res.status, 200);
     assert.ok(ms < 600, `answered ${ms.toFixed(0)} ms after the start, the client left at 100 ms`);
+  });
+});
+
+describe("a client that stays connected but stops reading a stream (found in review)", () => {
+  test("the deadline still ends the run: its memory reservation is released while the body lies unread", async () => {
+    const app = createApp({ coreModule: loadCoreModule() });
+    const MODELS = JSON.stringify([{ id: "ring-short", provider: "embedded", mixture: "ring-2d", limits: { deadline_ms: 300 } }]);
+    const body = JSON.stringify({ model: "ring-short", num_samples: 1, steps: 100_000, method: "sequential", scheduler: LONG_SCHEDULER, stream: true });
+    const res = await app.request("/v1/samples", { method: "POST", headers: { "content-type": "application/json" }, body }, { MODELS });
+    assert.equal(res.status, 200);
+    assert.ok(reservedBytes() > 0, "the stream holds its reservation while it runs");
+    // Before: the sampler waited on a write the reader never took, past the deadline, for as long as the client stayed.
+    await sleep(2_000);
+    assert.equal(reservedBytes(), 0, "released after the deadline, with the body still unread");
+    await res.body?.cancel();
   });
 });
 

@@ -23,21 +23,24 @@ export interface SigmaSchedule {
   timesteps: number[];
   steps: ScheduleStep[];
   initNoiseSigma: number;
+  /** The config's alphas_cumprod (Euler), empty for flow matching, which has no betas. */
+  alphasCumprod: Float64Array;
 }
 
 export function buildSigmaSchedule(config: SchedulerConfig, n: number, opts: SigmaOptions): SigmaSchedule {
   checkNumSteps(n, config.numTrainTimesteps, opts.stepsField);
-  const plan = sigmaPlan(config, n, opts);
+  const alphasCumprod = config.kind === "flow_match" ? new Float64Array(0) : alphasCumprodFor(config);
+  const plan = sigmaPlan(config, n, alphasCumprod, opts);
   const { sigmas, timesteps } = plan;
   const next = (k: number) => (k + 1 < timesteps.length ? timesteps[k + 1] : -1);
   if (config.kind === "euler_ancestral" || config.kind === "euler") {
     const ancestral = config.kind === "euler_ancestral";
     const steps = timesteps.map((t, k) => sigmaStep(t, next(k), sigmas[k], sigmas[k + 1], ancestral));
-    return { timesteps, steps, initNoiseSigma: plan.initNoiseSigma };
+    return { timesteps, steps, initNoiseSigma: plan.initNoiseSigma, alphasCumprod };
   }
   const noise = flowNoise(config, sigmas, opts);
   const steps = timesteps.map((t, k) => flowStep(t, next(k), sigmas[k], sigmas[k + 1], noise));
-  return { timesteps, steps, initNoiseSigma: plan.initNoiseSigma };
+  return { timesteps, steps, initNoiseSigma: plan.initNoiseSigma, alphasCumprod };
 }
 
 // The noise of a flow-matching step: the request's SDE level wins over the config's stochastic_sampling.
@@ -51,11 +54,11 @@ function flowNoise(config: SchedulerConfig, sigmas: readonly number[], opts: Sig
   return config.flow.stochasticSampling ? { kind: "stochastic" } : { kind: "ode" };
 }
 
-function sigmaPlan(config: SchedulerConfig, n: number, opts: SigmaOptions): SigmaPlan {
+function sigmaPlan(config: SchedulerConfig, n: number, alphasCumprod: Float64Array, opts: SigmaOptions): SigmaPlan {
   try {
     if (config.kind !== "flow_match") {
       const cfg = { numTrainTimesteps: config.numTrainTimesteps, timestepSpacing: config.timestepSpacing, stepsOffset: config.stepsOffset, useKarrasSigmas: config.useKarrasSigmas };
-      return eulerSigmas(cfg, alphasCumprodFor(config), n);
+      return eulerSigmas(cfg, alphasCumprod, n);
     }
     if (opts.sigmas && opts.sigmas.length !== n) {
       throw new InvalidRequestError(`${opts.configField}.sigmas`, `expected ${n} sigmas (one per step), got ${opts.sigmas.length}`);

@@ -85,7 +85,7 @@ function buildSigmaFamily(config: SchedulerConfig, n: number, opts: BuildOptions
     numTrainTimesteps: config.numTrainTimesteps,
     eta: null,
     clipRange: null,
-    alphasCumprod: config.kind === "flow_match" ? new Float64Array(0) : alphasCumprodFor(config),
+    alphasCumprod: plan.alphasCumprod,
     timesteps: plan.timesteps,
     steps: plan.steps,
     family: config.kind === "flow_match" ? "flow" : "sigma",
