@@ -27,7 +27,9 @@ export const LIMITS = {
 // CPU cost per denoiser row, measured under workerd on the development machine (2026-11) with the
 // built-in and inline mixtures: a fixed part, the core's work per value (draft, means, verify), and
 // the embedded mixture's work per value and component (zero for a remote denoiser, whose time is not CPU).
-export const ROW_COST_NS = { fixed: 1500, perValue: 13, perValueComponent: 1.2 } as const;
+// perValue was 13 ns before draft noise was regenerated at verification instead of stored; the lean
+// round measured up to 19 ns a value (Node, d = 4096, L = 16, block, a trivial denoiser).
+export const ROW_COST_NS = { fixed: 1500, perValue: 19, perValueComponent: 1.2 } as const;
 
 // Bytes per schedule step (its coefficients, counters and per-step stats, and their JSON text: measured
 // 635 B a step at 100,000 steps under Node), per chain for its JS state, per row of a round for the row
