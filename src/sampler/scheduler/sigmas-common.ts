@@ -2,6 +2,7 @@
 // interp as numpy evaluates them, and diffusers' Karras / exponential / beta sigma conversions.
 // Everything is float64 (diffusers casts its results to float32; we keep the float64 values).
 import { betaPpf } from "./sigmas-beta.ts";
+import { linspace } from "./betas.ts";
 
 export interface SigmaPlan {
   /** N + 1 noise levels, descending, the last one 0. */
@@ -23,14 +24,8 @@ export function checkFinite(what: string, xs: readonly number[]): void {
   if (i >= 0) throw new Error(`${what}[${i}] = ${xs[i]} is not finite: the schedule settings give no usable noise levels`);
 }
 
-/** numpy.linspace(start, stop, n): start + i * ((stop - start) / (n - 1)), the last entry set to stop. */
-export function npLinspace(start: number, stop: number, n: number): number[] {
-  const out = new Array<number>(n);
-  const step = n > 1 ? (stop - start) / (n - 1) : 0;
-  for (let i = 0; i < n; i++) out[i] = i * step + start;
-  if (n > 1) out[n - 1] = stop;
-  return out;
-}
+/** numpy.linspace(start, stop, n) as a plain array: betas.ts's linspace (the same start + i * step, last set to stop). */
+export const npLinspace = (start: number, stop: number, n: number): number[] => Array.from(linspace(start, stop, n));
 
 /** numpy.interp(x, arange(len(fp)), fp): linear, clamped to fp[0] / fp[-1] outside the grid. */
 export function interpIntegerGrid(x: number, fp: ArrayLike<number>): number {
