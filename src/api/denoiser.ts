@@ -6,10 +6,12 @@ import type { Env } from "../env.ts";
 import type { Core } from "../core/instance.ts";
 import { embeddedDenoiser } from "../denoisers/embedded.ts";
 import type { Denoiser } from "../denoisers/port.ts";
+import type { PipelineStages } from "../denoisers/stages.ts";
 import type { ResolvedModel } from "./model.ts";
 
-/** Builds a remote model's denoiser from its config entry and the Worker's bindings (secrets included). */
-export type RemoteProvider = (model: ModelConfig, env: Env) => Denoiser;
+/** Builds a remote model's denoiser from its config entry and the Worker's bindings (secrets included);
+ * `stages` builds a conditional model's encoder and decoder (src/denoisers/stages.ts). */
+export type RemoteProvider = ((model: ModelConfig, env: Env) => Denoiser) & { stages?: (model: ModelConfig, env: Env) => PipelineStages };
 export type RemoteProviders = Partial<Record<Exclude<Provider, "embedded">, RemoteProvider>>;
 
 /** Throws ModelUnavailableError (503) when the build lacks the provider or the provider refuses the
@@ -21,6 +23,20 @@ export const denoiserFor = (model: ResolvedModel, core: Core, providers: RemoteP
   if (!config || !provider) throw new ModelUnavailableError(model.id, `its provider "${model.provider}" is not bundled in this build`);
   try {
     return provider(config, env);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ModelUnavailableError(model.id, reasonOf(e, model.id));
+    throw e;
+  }
+};
+
+/** A conditional model's stages; throws ModelUnavailableError (503) when the entry's stage settings are broken. */
+export const stagesFor = (model: ResolvedModel, providers: RemoteProviders, env: Env): PipelineStages => {
+  const config = model.config;
+  if (!config?.pipeline || (!config.pipeline.encoder && !config.pipeline.decoder)) return {};
+  const provider = config.provider !== "embedded" ? providers[config.provider] : undefined;
+  if (!provider?.stages) throw new ModelUnavailableError(model.id, `its provider "${model.provider}" has no pipeline stages in this build`);
+  try {
+    return provider.stages(config, env);
   } catch (e) {
     if (e instanceof ConfigError) throw new ModelUnavailableError(model.id, reasonOf(e, model.id));
     throw e;

@@ -36,7 +36,7 @@ export const ROW_COST_NS = { fixed: 1500, perValue: 19, perValueComponent: 1.2 }
 // tables, and per answer value by format.
 const STEP_BYTES = 768;
 const CHAIN_JS_BYTES = 512;
-// A round's row tables (sampler/run.ts roundBatch): 2 Int32 + 5 Float64 + a pointer per row, 56 bytes and slack.
+// A round's row tables (sampler/run.ts roundBatch): 3 Int32 + 5 Float64 + a pointer per row, 60 bytes and slack.
 const ROW_TABLE_BYTES = 64;
 const ANSWER_BYTES_PER_VALUE = { json: 4 + 2 * 24, npy: 4 + 4, png: 4 } as const;
 // An inline mixture's mean: its body text (~8 bytes), the parsed JS number (8 in a packed array, more
@@ -64,20 +64,34 @@ export interface RequestSize {
   image: ImageLayout | null;
   /** Means of an inline mixture, parsed from the body (0 for a configured model). */
   inlineValues?: number;
+  /** Model rows per sampler row: 2 when classifier-free guidance sends a conditional and an unconditional row. */
+  rowsPerEvaluation?: number;
+  /** Wire bytes each model row carries besides its sample: class id, prompt embedding, guidance scale. */
+  conditionBytesPerRow?: number;
+  /** Prompt embeddings the request holds (distinct prompts x embedding values x 4 bytes). */
+  embeddingBytes?: number;
+  /** With a decoder: values per decoded sample, rows per decoder call, and the decoder's wire bytes per value. */
+  decoded?: { dim: number; callRows: number; wireBytes: number };
 }
 
+/** Values the answer holds per sample: the decoded image's, or the sample's. */
+export const answerDim = (s: RequestSize): number => s.decoded?.dim ?? s.dim;
+
 /** Rows one round may put into the call: L drafted parents plus the bonus row, per chain. */
-export const roundRows = (s: RequestSize): number => s.numSamples * (s.window + 1);
+export const roundRows = (s: RequestSize): number => s.numSamples * (s.window + 1) * (s.rowsPerEvaluation ?? 1);
 
 /** The parts of requestBytes, each counted from the code that allocates it. */
 export const requestMemory = (s: RequestSize) => {
   const shape: ChainShape = { dim: s.dim, window: s.window, frozenTarget: s.frozenTarget, preview: s.preview };
   const core = CORE_BASE_BYTES + scratchBytes(s.dim) + s.numSamples * chainBytes(shape) + (s.components ? embeddedBytes(s.components, s.dim) : 0);
   // A remote round holds its request body and the answer's bytes; an embedded one streams rows in place.
-  const round = roundRows(s) * (2 * s.dim * s.wireBytes + ROW_TABLE_BYTES);
-  const values = s.numSamples * s.dim;
-  const answer = values * ANSWER_BYTES_PER_VALUE[s.output] + (s.output === "png" && s.image ? 2 * gridBytes(s.numSamples, s.image) : 0);
-  const js = s.steps * STEP_BYTES + s.numSamples * CHAIN_JS_BYTES + (s.inlineValues ?? 0) * INLINE_BYTES_PER_VALUE;
+  const round = roundRows(s) * (2 * s.dim * s.wireBytes + (s.conditionBytesPerRow ?? 0) + ROW_TABLE_BYTES);
+  const values = s.numSamples * answerDim(s);
+  const d = s.decoded;
+  // Decoding holds the latents, the decoded values and one call's body and answer at a time.
+  const decoding = d ? s.numSamples * (s.dim + d.dim) * 4 + Math.min(s.numSamples, d.callRows) * (s.dim + d.dim) * d.wireBytes : 0;
+  const answer = values * ANSWER_BYTES_PER_VALUE[s.output] + (s.output === "png" && s.image ? 2 * gridBytes(s.numSamples, s.image) : 0) + decoding;
+  const js = s.steps * STEP_BYTES + s.numSamples * CHAIN_JS_BYTES + (s.inlineValues ?? 0) * INLINE_BYTES_PER_VALUE + (s.embeddingBytes ?? 0);
   return { core, round, answer, js, total: core + round + answer + js };
 };
 
@@ -86,7 +100,8 @@ export const requestBytes = (s: RequestSize): number => requestMemory(s).total;
 
 // A round puts at most window + 1 rows per chain into the call and commits at least one step, so
 // num_samples x steps x (window + 1) rows bound the work whatever the acceptance turns out to be.
-export const worstCaseRows = (s: RequestSize): number => s.numSamples * s.steps * (s.window + 1);
+// Guidance counts its rows twice: each is encoded, sent, decoded and combined.
+export const worstCaseRows = (s: RequestSize): number => s.numSamples * s.steps * (s.window + 1) * (s.rowsPerEvaluation ?? 1);
 
 /** Worst-case CPU milliseconds: worst-case rows at the measured cost per row. */
 export const requestCpuMs = (s: RequestSize): number => {
@@ -114,18 +129,20 @@ export const streamCpuMs = (s: RequestSize): number => {
 
 /** Throws LimitError (413) naming the first limit the request exceeds. */
 export const checkLimits = (s: RequestSize): void => {
-  const out = s.numSamples * s.dim;
+  const out = s.numSamples * answerDim(s);
+  const what = s.decoded ? "num_samples x decoded values" : "num_samples x dim";
   if (out > LIMITS.outputValues) {
-    throw new LimitError("num_samples", `num_samples x dim = ${out} values; limit output_values is ${LIMITS.outputValues}`);
+    throw new LimitError("num_samples", `${what} = ${out} values; limit output_values is ${LIMITS.outputValues}`);
   }
   if (s.output === "json" && out > LIMITS.jsonValues) {
-    throw new LimitError("output", `num_samples x dim = ${out} values; limit json_values is ${LIMITS.jsonValues}: ask for "output": "npy" (4 bytes a value)`);
+    throw new LimitError("output", `${what} = ${out} values; limit json_values is ${LIMITS.jsonValues}: ask for "output": "npy" (4 bytes a value)`);
   }
   const bytes = requestBytes(s);
   if (bytes > LIMITS.isolateRequestBytes) throw new LimitError(...memoryRefusal(s, bytes));
   const cpuMs = requestCpuMs(s);
   if (cpuMs > LIMITS.cpuMs) {
-    throw new LimitError("steps", `request may need ${(cpuMs / 1000).toFixed(1)} s of CPU (num_samples x steps x (window + 1) = ${worstCaseRows(s)} rows of dim ${s.dim}${s.components ? ` x ${s.components} components` : ""}); limit cpu is ${LIMITS.cpuMs / 1000} s`);
+    const guided = (s.rowsPerEvaluation ?? 1) > 1 ? " x 2 for guidance" : "";
+    throw new LimitError("steps", `request may need ${(cpuMs / 1000).toFixed(1)} s of CPU (num_samples x steps x (window + 1)${guided} = ${worstCaseRows(s)} rows of dim ${s.dim}${s.components ? ` x ${s.components} components` : ""}); limit cpu is ${LIMITS.cpuMs / 1000} s`);
   }
 };
 
@@ -152,6 +169,6 @@ const largestFitting = (max: number, bytes: (n: number) => number): number => {
 };
 
 const describe = (s: RequestSize) =>
-  `${s.numSamples} x dim ${s.dim}, window ${s.window}${s.wireBytes ? `, ${s.wireBytes}-byte wire values` : ""}${s.components ? `, ${s.components} mixture components` : ""}`;
+  `${s.numSamples} x dim ${s.dim}, window ${s.window}${s.wireBytes ? `, ${s.wireBytes}-byte wire values` : ""}${s.components ? `, ${s.components} mixture components` : ""}${(s.rowsPerEvaluation ?? 1) > 1 ? ", 2 rows per chain for guidance" : ""}${s.decoded ? `, decoded to ${s.decoded.dim} values` : ""}`;
 
 export const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);

@@ -10,13 +10,18 @@ import { imageLayout, resolveModel, type ResolvedModel } from "./model.ts";
 import { scheduleFor } from "./schedule.ts";
 import type { OutputFormat, SampleRequest } from "./schemas/index.ts";
 import { resolveSeed } from "./seed.ts";
+import { planConditioning, promptsToEncode, type ConditioningPlan } from "./conditioning.ts";
+import { OIP_DEFAULTS } from "../denoisers/oip/config.ts";
 
 export interface SamplePlan {
   model: ResolvedModel;
   options: SamplerOptions;
   output: OutputFormat;
-  /** The model's image layout, or null when its shape is not an image. */
+  /** The answer's image layout (the decoded sample's with a decoder), or null when it is not an image. */
   image: ImageLayout | null;
+  /** Shape of one answered sample: the decoded image's, or the model's. */
+  answerShape: readonly number[];
+  conditioning: ConditioningPlan;
   stream: boolean;
   /** Estimated peak memory (limits.ts), reserved against the isolate's budget while the request runs. */
   memoryBytes: number;
@@ -32,10 +37,14 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
   if (stream && output !== "json") {
     throw new InvalidRequestError("stream", `streaming answers JSON events; output "${output}" cannot be streamed`);
   }
-  const image = imageLayout(model.shape);
+  const conditioning = planConditioning(req, model);
+  const decoder = conditioning.decode ? model.config?.pipeline?.decoder : undefined;
+  const answerShape = decoder?.outputShape ?? model.shape;
+  const image = imageLayout(answerShape);
   if (output === "png" && !image) {
     const asked = req.output === undefined ? " (asked for by Accept: image/png; send \"output\": \"json\" or another Accept)" : "";
-    throw new InvalidRequestError("output", `model "${model.id}" has shape [${model.shape.join(", ")}], not an image ([H, W] or [1|3, H, W])${asked}`);
+    const whose = decoder ? "decodes to" : conditioning.kind !== "none" || model.config?.pipeline?.decoder ? "has latents of" : "has";
+    throw new InvalidRequestError("output", `model "${model.id}" ${whose} shape [${answerShape.join(", ")}], not an image ([H, W] or [1|3, H, W])${asked}`);
   }
   const steps = req.steps ?? model.defaults.steps;
   const method = req.method ?? model.defaults.method;
@@ -53,8 +62,33 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
     output,
     image: output === "png" ? image : null,
     inlineValues: model.config === undefined && model.mixture ? model.mixture.means.length : 0,
+    ...pipelineSize(model, conditioning),
   };
   checkLimits(size);
   const options: SamplerOptions = { method, draft, schedule, numChains: req.num_samples, seed: resolveSeed(req.seed) };
-  return { model, options, output, image, stream, memoryBytes: requestBytes(size) };
+  return { model, options, output, image, answerShape, conditioning, stream, memoryBytes: requestBytes(size) };
+};
+
+const values = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
+
+/** What a conditional model's pipeline adds to the request's size: doubled rows, conditioning bytes, embeddings, decoding. */
+const pipelineSize = (model: ResolvedModel, c: ConditioningPlan): Partial<RequestSize> => {
+  const p = model.config?.pipeline;
+  if (!p) return {};
+  const settings = model.config?.settings ?? {};
+  const wire = settings.wire_dtype === "FP16" ? 2 : 4;
+  const embedding = p.conditioning?.kind === "prompt" ? values(p.conditioning.embeddingShape) : 0;
+  const negativeSent = p.guidance.mode === "provider" && p.guidance.negativeInput !== undefined;
+  const perRow = p.conditioning?.kind === "class_labels" ? 8 : embedding * wire * (negativeSent ? 2 : 1);
+  const guidanceBytes = p.guidance.mode === "provider" ? 4 : 0;
+  const prompts = promptsToEncode(c, true).length;
+  const d = c.decode ? p.decoder : undefined;
+  const decoderRows = Number(d?.settings.max_rows_per_call ?? OIP_DEFAULTS.maxRowsPerCall);
+  return {
+    rowsPerEvaluation: c.rowsPerEvaluation,
+    conditionBytesPerRow: perRow + guidanceBytes,
+    // Each distinct prompt's embedding, and the encoder's answer holding them at once.
+    embeddingBytes: 2 * prompts * embedding * 4,
+    decoded: d ? { dim: values(d.outputShape), callRows: decoderRows, wireBytes: d.settings.wire_dtype === "FP16" ? 2 : 4 } : undefined,
+  };
 };

@@ -4,10 +4,10 @@
 import type { Context } from "hono";
 import type { Env } from "../env.ts";
 import { instantiateCore } from "../core/instance.ts";
-import { runSampler } from "../sampler/run.ts";
 import { admit } from "./admission.ts";
 import { deadlineOf, deadlineReason, runSignal, untilAborted } from "./deadline.ts";
-import { denoiserFor, yielding, type RemoteProviders } from "./denoiser.ts";
+import { denoiserFor, stagesFor, type RemoteProviders } from "./denoiser.ts";
+import { samplePipeline } from "./pipeline.ts";
 import { answerResponse, jsonBody } from "./encode/index.ts";
 import type { SamplePlan } from "./plan.ts";
 import { coalescedRounds, STREAM_EVENTS } from "./round-events.ts";
@@ -30,9 +30,8 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
   try {
     // One instance per request: chains stay resident across the awaits of their rounds.
     const core = instantiateCore(deps.coreModule);
-    const denoiser = yielding(denoiserFor(plan.model, core, deps.providers, deps.env));
-    const shape = [plan.options.numChains, ...plan.model.shape];
-    const seed = plan.options.seed;
+    const denoiser = denoiserFor(plan.model, core, deps.providers, deps.env);
+    const stages = stagesFor(plan.model, deps.providers, deps.env);
     const deadline = deadlineOf(plan.model);
     if (plan.stream) {
       streaming = true;
@@ -44,9 +43,9 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
         const rounds = coalescedRounds(bounded);
         const preview = plan.options.numChains * denoiser.dim <= STREAM_EVENTS.previewValues;
         try {
-          const result = await runSampler(core, denoiser, plan.options, { signal: run.signal, preview, onRound: rounds.onRound });
+          const answer = await samplePipeline(plan, core, denoiser, stages, { signal: run.signal, preview, onRound: rounds.onRound });
           await rounds.flush();
-          await bounded("result", jsonBody({ run: result, seed, shape }));
+          await bounded("result", jsonBody(answer));
         } catch (e) {
           // A deadline is reported in-band like any domain error (sse.ts); a client that left hears nothing.
           throw deadlineReason(run.signal) ?? e;
@@ -54,13 +53,13 @@ export const answerPlan = async (plan: SamplePlan, deps: RunDeps): Promise<Respo
           run.clear();
           release();
         }
-      }, { "x-seed": String(seed) });
+      }, { "x-seed": String(plan.options.seed) });
     }
     const signal = deps.context.req.raw.signal;
     const run = runSignal(deadline, plan.model.id, signal);
     try {
-      const result = await runSampler(core, denoiser, plan.options, { signal: run.signal });
-      return answerResponse({ run: result, seed, shape }, plan.output, plan.image);
+      const answer = await samplePipeline(plan, core, denoiser, stages, { signal: run.signal });
+      return answerResponse(answer, plan.output, plan.image);
     } catch (e) {
       const late = deadlineReason(run.signal);
       if (late) throw late;

@@ -12,3 +12,4 @@ export {
   type SettingsChecks,
   type UnavailableModel,
 } from "./types.ts";
+export { type ConditioningConfig, type GuidanceConfig, type PipelineConfig } from "./pipeline.ts";

@@ -6,6 +6,7 @@ import { builtinModel } from "../models/index.ts";
 import { DRAFT_TYPES, FREEZES, MAX_WINDOW, METHODS } from "../sampler/options.ts";
 import { parseSchedulerConfig } from "../sampler/scheduler/index.ts";
 import { ANALYTIC_SCHEDULER } from "./builtins.ts";
+import { ConditioningEntry, DecoderEntry, GuidanceEntry, pipelineOf, StageSettings } from "./pipeline.ts";
 import { ConfigError } from "./errors.ts";
 import { MAX_DEADLINE_MS, PROVIDERS, type ModelConfig, type ModelDefaults } from "./types.ts";
 
@@ -32,6 +33,11 @@ const Entry = z.strictObject({
     })
     .optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  // A conditional pipeline (src/config/pipeline.ts): conditioning, guidance, encoder and decoder stages.
+  conditioning: ConditioningEntry.optional(),
+  guidance: GuidanceEntry.optional(),
+  encoder: StageSettings.optional(),
+  decoder: DecoderEntry.optional(),
   // Total time a request may take, streamed or not (src/api/deadline.ts has the defaults).
   limits: z.strictObject({ deadline_ms: z.int().min(100).max(MAX_DEADLINE_MS).optional() }).optional(),
 });
@@ -96,5 +102,11 @@ function toConfig(e: z.infer<typeof Entry>, base: ModelDefaults): ModelConfig {
   }
   if (defaults.steps > parsed.numTrainTimesteps) throw new ConfigError(`defaults.steps ${defaults.steps} exceeds num_train_timesteps ${parsed.numTrainTimesteps}`);
   if (e.provider === "embedded" && parsed.predictionType !== "epsilon") throw new ConfigError("embedded models predict epsilon");
-  return { id: e.id, description: e.description, provider: e.provider, shape, scheduler, defaults, mixture: e.mixture, settings: e.settings, deadlineMs: e.limits?.deadline_ms };
+  let pipeline;
+  try {
+    pipeline = pipelineOf(e, e.provider);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return { id: e.id, description: e.description, provider: e.provider, shape, scheduler, defaults, mixture: e.mixture, settings: e.settings, pipeline, deadlineMs: e.limits?.deadline_ms };
 }

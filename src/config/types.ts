@@ -1,5 +1,6 @@
 // A configured model: what /v1/models lists and what a sampling request resolves `model` to.
 import type { DraftOptions, Method } from "../sampler/options.ts";
+import type { PipelineConfig } from "./pipeline.ts";
 
 /** Where the denoiser runs: inside the Worker (analytic, core.wasm) or on an inference server. */
 export const PROVIDERS = ["embedded", "oip"] as const;
@@ -25,6 +26,8 @@ export interface ModelConfig {
   readonly mixture?: string;
   /** oip: adapter settings (base URL, tensor names, ...), checked by the oip provider, never echoed. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** oip: conditioning, guidance and encoder/decoder stages of a conditional model (absent: unconditional). */
+  readonly pipeline?: PipelineConfig;
   /** MODELS `limits.deadline_ms`: total time a request may take; absent, the provider's default (src/api/deadline.ts). */
   readonly deadlineMs?: number;
 }

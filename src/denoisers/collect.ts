@@ -18,6 +18,7 @@ export const evaluateRows = async (d: Denoiser, batch: RowArrays, signal?: Abort
   let next = 0;
   await d.evaluate({
     rows: batch.rows,
+    chain: Int32Array.from({ length: batch.rows }, (_, r) => r),
     timesteps: Float64Array.from(batch.timesteps),
     inputScale: new Float64Array(batch.rows).fill(1),
     a: batch.alphaBar.map(Math.sqrt),

@@ -5,6 +5,12 @@
 /** What a model outputs: diffusers' prediction types, or "flow", a flow-matching velocity v = noise - x0. */
 export type PredictionType = "epsilon" | "sample" | "v_prediction" | "flow";
 
+/** What a conditional model is conditioned on, for one row: a class id (DiT convention), or a prompt's
+ * embedding (Stable Diffusion convention), with the negative prompt's for provider-side guidance. */
+export type RowCondition =
+  | { readonly classLabel: number }
+  | { readonly embedding: Float32Array; readonly negative?: Float32Array };
+
 /** A batch of rows to evaluate: row r is state(r) at timesteps[r]. */
 export interface DenoiserBatch {
   readonly rows: number;
@@ -21,6 +27,12 @@ export interface DenoiserBatch {
   readonly alphaBar: Float64Array;
   /** The prediction the sampler reads the outputs as (an analytic model answers in it). */
   readonly output: PredictionType;
+  /** The request's chain (0..num_samples-1) each row belongs to: conditioning is per chain. */
+  readonly chain: Int32Array;
+  /** Conditional models: row r's condition (set by src/denoisers/conditioned.ts, absent otherwise). */
+  condition?(r: number): RowCondition;
+  /** Models that apply guidance themselves: row r's guidance scale. */
+  guidanceScale?(r: number): number;
   /** Row r's state, dim values. A view into memory that may move: read it before the next await. */
   state(r: number): Float32Array;
   /** Hands back row r's model output (dim values, read before put returns). Rows go in order 0..rows-1. */

@@ -39,15 +39,22 @@ type ModelListing = z.infer<typeof ModelsResponseSchema>["models"][number];
 const modelInfo = (e: CatalogEntry): ModelListing => {
   if (!e.available) return { id: e.id, description: e.description, provider: e.provider, available: false, reason: e.reason };
   const m = e.config;
+  const p = m.pipeline;
+  const c = p?.conditioning;
   return {
     id: m.id,
     description: m.description,
     provider: m.provider,
     available: true,
     shape: [...m.shape],
-    image: imageLayout(m.shape) !== null,
+    image: imageLayout(p?.decoder?.outputShape ?? m.shape) !== null,
     scheduler: { ...m.scheduler },
     defaults: { steps: m.defaults.steps, method: m.defaults.method, draft: { ...m.defaults.draft } },
+    ...(c && {
+      conditioning: c.kind === "class_labels" ? { type: c.kind, num_classes: c.numClasses, null_class: c.nullClass } : { type: c.kind, embedding_shape: [...c.embeddingShape] },
+      guidance: { default_scale: p.guidance.defaultScale, mode: p.guidance.mode },
+    }),
+    ...(p?.decoder && { decoder: { output_shape: [...p.decoder.outputShape], output_range: [p.decoder.outputRange[0], p.decoder.outputRange[1]] as [number, number] } }),
   };
 };
 

@@ -56,7 +56,7 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   let denoiserMs = 0;
   while (active.length > 0) {
     hooks.signal?.throwIfAborted();
-    const batch = roundBatch(ctx, active);
+    const batch = roundBatch(ctx, active, first);
     const callStart = performance.now();
     await denoiser.evaluate(batch, hooks.signal);
     denoiserMs += performance.now() - callStart;
@@ -76,11 +76,12 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
 };
 
 /** Prepares every active chain and describes the round's rows; outputs go to their chains as they are put. */
-const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & { checkComplete(): void } => {
+const roundBatch = (ctx: SamplerContext, active: ChainState[], first: number): DenoiserBatch & { checkComplete(): void } => {
   const { core, dim } = ctx;
   const counts = active.map((c) => prepare(ctx, c));
   const total = counts.reduce((a, b) => a + b, 0);
   const owner = new Int32Array(total);
+  const chain = new Int32Array(total);
   const local = new Int32Array(total);
   const states = new Array<Ptr>(total);
   const timesteps = new Float64Array(total);
@@ -92,6 +93,7 @@ const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & 
     for (let j = 0; j < counts[i]; j++, r++) {
       const { state, step } = rowInput(ctx, active[i], j);
       owner[r] = i;
+      chain[r] = active[i].id - first;
       local[r] = j;
       states[r] = state;
       timesteps[r] = step.t;
@@ -104,6 +106,7 @@ const roundBatch = (ctx: SamplerContext, active: ChainState[]): DenoiserBatch & 
   let next = 0;
   return {
     rows: total,
+    chain,
     timesteps,
     inputScale,
     a,

@@ -28,8 +28,10 @@ export const gridBytes = (count: number, img: ImageLayout): number => {
   return g.width * g.height * img.channels;
 };
 
-/** Values in [-1, 1] (diffusers' image range) map to 0..255; channels-first samples become RGB pixels. */
-export const encodeGrid = (samples: Float32Array, count: number, img: ImageLayout, text: Record<string, string> = {}): Uint8Array => {
+/** Values in `range` (default [-1, 1], diffusers' image range) map to 0..255; channels-first samples become RGB pixels. */
+export const encodeGrid = (samples: Float32Array, count: number, img: ImageLayout, text: Record<string, string> = {}, range: readonly [number, number] = [-1, 1]): Uint8Array => {
+  const [low, high] = range;
+  const toByte = low === -1 && high === 1 ? unitToByte : (v: number) => unitToByte((2 * (v - low)) / (high - low) - 1);
   const { channels: ch, height: h, width: w } = img;
   const { scale, cols, tileW, tileH, width, height } = gridLayout(count, img);
   const pixels = new Uint8Array(width * height * ch).fill(GUTTER_LEVEL);
@@ -49,4 +51,4 @@ export const encodeGrid = (samples: Float32Array, count: number, img: ImageLayou
 };
 
 // NaN maps to 0 rather than poisoning the image.
-const toByte = (v: number): number => (v > -1 ? (v < 1 ? Math.round((v + 1) * 127.5) : 255) : 0);
+const unitToByte = (v: number): number => (v > -1 ? (v < 1 ? Math.round((v + 1) * 127.5) : 255) : 0);

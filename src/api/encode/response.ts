@@ -27,7 +27,7 @@ export const answerResponse = (a: Answer, format: OutputFormat, image: ImageLayo
     return new Response(encodeNpy(a.run.samples, a.shape), { headers: headersFor(a, "application/x-npy") });
   }
   if (format === "png" && image) {
-    const png = encodeGrid(a.run.samples, a.shape[0], image, { seed: String(a.seed) });
+    const png = encodeGrid(a.run.samples, a.shape[0], image, { seed: String(a.seed) }, a.pipeline?.value_range ?? undefined);
     return new Response(png, { headers: headersFor(a, "image/png") });
   }
   return new Response(JSON.stringify(jsonBody(a)), { headers: headersFor(a, "application/json") });

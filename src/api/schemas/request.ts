@@ -73,6 +73,21 @@ export const SchedulerOverridesSchema = z
   })
   .openapi("SchedulerOverrides", { description: "diffusers scheduler config keys overriding the model's (DDPM, DDIM, EulerAncestralDiscrete, EulerDiscrete, FlowMatchEulerDiscrete); keys the scheduler does not read are dropped" });
 
+/** Longest prompt accepted (characters); encoders truncate far below this (CLIP: 77 tokens). */
+export const MAX_PROMPT_CHARS = 4096;
+
+const promptText = z.string().max(MAX_PROMPT_CHARS);
+const oneOrPerSample = <T extends z.ZodType>(item: T, what: string) =>
+  z.union([item, z.array(item).min(1).max(MAX_NUM_SAMPLES)]).openapi({ description: `${what}: one for every sample, or an array of num_samples, one per sample` });
+
+export const ConditioningFields = {
+  class_labels: oneOrPerSample(z.int().min(0), "class ids (class-conditional models, the DiT/ImageNet convention; the model's null class samples unconditionally)").optional(),
+  prompt: oneOrPerSample(promptText, "text prompts (models with a prompt encoder)").optional(),
+  negative_prompt: oneOrPerSample(promptText, "negative prompts: the unconditional side of guidance (default: the empty prompt)").optional(),
+  guidance_scale: z.number().min(0).max(100).optional().openapi({ description: "classifier-free guidance w: output u + w (c - u); 1 is no guidance, 0 unconditional; default from the model. Rows sent to the model double when w is not 0 or 1" }),
+  decode: z.boolean().optional().openapi({ description: "models with a decoder: answer decoded images (true, the default) or the latents the sampler drew (false, no decoder call)" }),
+};
+
 export const OUTPUTS = ["json", "npy", "png"] as const;
 export type OutputFormat = (typeof OUTPUTS)[number];
 
@@ -87,6 +102,7 @@ export const SampleRequestSchema = z
     scheduler: SchedulerOverridesSchema.optional(),
     output: z.enum(OUTPUTS).optional().openapi({ description: "answer format; when absent, from the Accept header (image/png: png, application/x-npy: npy), else json. The body wins over Accept" }),
     stream: z.boolean().default(false).openapi({ description: "Server-Sent Events (also with Accept: text/event-stream); JSON output only" }),
+    ...ConditioningFields,
   })
   .openapi("SampleRequest", { example: { model: "glyphs", num_samples: 4, steps: 50, method: "block", draft: { window: 8 }, seed: 7 } });
 

@@ -48,16 +48,32 @@ export const TimingSchema = z
   .object({ total_ms: z.number(), denoiser_ms: z.number(), core_ms: z.number() })
   .openapi("Timing");
 
+export const PipelineSchema = z
+  .object({
+    conditioning: z.enum(["class_labels", "prompt"]).nullable().openapi({ description: "what the chains were conditioned on (null: unconditional)" }),
+    guidance_scale: z.number().openapi({ description: "w in u + w (c - u); 1: conditional rows only" }),
+    guidance: z.enum(["rows", "provider"]).openapi({ description: "rows: two model rows per chain combined in the Worker; provider: the model guided itself" }),
+    rows_per_evaluation: z.int().openapi({ description: "model rows per sampler row (2 with guidance in rows); stats rows count model rows" }),
+    encoder_calls: z.int().openapi({ description: "encoder calls made (0 when every prompt was cached)" }),
+    cached_prompts: z.int().openapi({ description: "distinct prompts whose embeddings came from the isolate's cache" }),
+    decoder_calls: z.int(),
+    decoded: z.boolean().openapi({ description: "samples are decoded images (false: the latents)" }),
+    value_range: z.tuple([z.number(), z.number()]).nullable().openapi({ description: "the decoded images' value range (null for latents)" }),
+    round_trips: z.int().openapi({ description: "sequential provider calls: denoiser rounds plus encoder and decoder calls" }),
+  })
+  .openapi("Pipeline", { description: "models with conditioning or a decoder only" });
+
 export const SampleResponseSchema = z
   .object({
     samples: z.object({
-      shape: z.array(z.int()).openapi({ description: "[num_samples, ...model shape]" }),
+      shape: z.array(z.int()).openapi({ description: "[num_samples, ...model shape], or [num_samples, ...decoded shape] for decoded images" }),
       dtype: z.literal("float32"),
       data: z.array(z.number()).openapi({ description: "flat, row-major" }),
     }),
     seed: z.int(),
     stats: StatsSchema,
     timing: TimingSchema,
+    pipeline: PipelineSchema.optional(),
   })
   .openapi("SampleResponse");
 
@@ -69,6 +85,16 @@ export const ModelInfoSchema = z
     available: z.literal(true),
     shape: z.array(z.int()),
     image: z.boolean().openapi({ description: "true when output: png is available" }),
+    conditioning: z
+      .union([
+        z.object({ type: z.literal("class_labels"), num_classes: z.int(), null_class: z.int() }),
+        z.object({ type: z.literal("prompt"), embedding_shape: z.array(z.int()) }),
+      ])
+      .optional()
+      .openapi({ description: "conditional models: the request field they take (class_labels or prompt)" }),
+    guidance: z.object({ default_scale: z.number(), mode: z.enum(["rows", "provider"]) }).optional(),
+    decoder: z.object({ output_shape: z.array(z.int()), output_range: z.tuple([z.number(), z.number()]) }).optional()
+      .openapi({ description: "models with a decoder: answers are decoded images of this shape unless decode is false" }),
     scheduler: z.record(z.string(), z.unknown()).openapi({ description: "diffusers scheduler config" }),
     defaults: z.object({
       steps: z.int(),

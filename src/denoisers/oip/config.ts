@@ -6,6 +6,19 @@ export type WireDtype = "FP32" | "FP16";
 /** Element types a model may declare for its timestep input. */
 export type TimestepDtype = "INT64" | "INT32" | "FP32" | "FP64";
 
+/** The conditioning input a conditional model takes besides sample and timestep (src/config/pipeline.ts). */
+export type OipConditioning =
+  | { readonly kind: "class_labels"; readonly input: string }
+  | { readonly kind: "prompt"; readonly input: string; readonly embeddingShape: readonly number[] };
+
+/** Inputs of a model that applies classifier-free guidance itself. */
+export interface OipProviderGuidance {
+  /** FP32, one guidance scale per row. */
+  readonly input: string;
+  /** Prompt models: the negative prompt's embedding per row, in the wire dtype. */
+  readonly negativeInput?: string;
+}
+
 export interface OipRetryPolicy {
   /** Retries after the first attempt (timeouts, 5xx, 408/429, connection errors only). */
   readonly maxRetries: number;
@@ -49,6 +62,10 @@ export interface OipModelConfig {
   readonly timeoutMs: number;
   readonly retry: OipRetryPolicy;
   readonly auth?: OipAuth;
+  /** A conditional model's conditioning input (absent: unconditional). */
+  readonly conditioning?: OipConditioning;
+  /** A model that guides itself (absent: guidance, if any, doubles rows in the Worker). */
+  readonly guidance?: OipProviderGuidance;
 }
 
 export const OIP_DEFAULTS = {

@@ -6,35 +6,13 @@ import { checkMetadata, metadataCache, modelUrl, type WirePlan } from "./metadat
 import { runPool, splitRows } from "./pool.ts";
 import { encodeInferRequest } from "./request.ts";
 import { scaledRow } from "./tensors.ts";
-import { redactSecrets, secretsOf } from "./sanitise.ts";
+import { conditionTensors } from "./condition-tensors.ts";
 import { decodeInferResponse, type OutputRows } from "./response.ts";
-import { abortableSleep, cryptoRandom, withRetries } from "./retry.ts";
-import { attempt, TransientFailure, type AttemptRequest, type FetchFn, type RawAnswer } from "./transport.ts";
-import { DenoiserBadResponseError, DenoiserRejectedRequestError } from "../../errors.ts";
+import type { AttemptRequest } from "./transport.ts";
+import { oipCaller, type OipDeps } from "./caller.ts";
+import { DenoiserBadResponseError } from "../../errors.ts";
 
-/** One HTTP attempt, reported for statistics and benchmarks. */
-export interface OipCallEvent {
-  kind: "metadata" | "infer";
-  rows: number;
-  /** 0 for the first attempt of a call, n for its n-th retry. */
-  attempt: number;
-  ok: boolean;
-  error?: string;
-  bytesSent: number;
-  bytesReceived: number;
-  ms: number;
-}
-
-export interface OipDeps {
-  /** Defaults to the global fetch. */
-  fetch?: FetchFn;
-  /** Value of the secret named by config.auth.secret (read from the Worker's env by the caller). */
-  authToken?: string;
-  /** Jitter source, uniform in [0, 1); defaults to crypto.getRandomValues. */
-  random?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  onCall?: (event: OipCallEvent) => void;
-}
+export type { OipCallEvent, OipDeps } from "./caller.ts";
 
 export interface OipDenoiser extends Denoiser {
   readonly config: OipModelConfig;
@@ -45,35 +23,9 @@ export interface OipDenoiser extends Denoiser {
 const utf8 = new TextDecoder();
 
 export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDenoiser => {
-  const fetchFn: FetchFn = deps.fetch ?? ((url, init) => fetch(url, init));
-  const retryDeps = { random: deps.random ?? cryptoRandom, sleep: deps.sleep ?? abortableSleep };
-  const auth = authHeaders(config, deps.authToken);
   const dim = rowSize(config);
   const model = `model "${config.modelName}"`;
-  const hint = localProviderHint(config);
-  // Whether the provider has answered this instance at all. Until it has, a failed connection counts as
-  // unreachable: workerd reports a refused connection and a dropped one alike ("Network connection lost.").
-  let answered = false;
-  const classify = (e: unknown): unknown => {
-    if ((e instanceof TransientFailure && e.kind === "status") || e instanceof DenoiserRejectedRequestError) answered = true;
-    if (!(e instanceof TransientFailure) || !(e.kind === "unreachable" || (e.kind === "connection" && !answered))) return e;
-    return new TransientFailure("unreachable", e.message, { cause: e.cause, host: e.host, hint });
-  };
-  const call = (kind: OipCallEvent["kind"], rows: number, req: AttemptRequest, signal?: AbortSignal): Promise<RawAnswer> =>
-    withRetries(config.retry, retryDeps, req.label, async function attemptOnce(n) {
-      const started = performance.now();
-      const sent = req.body?.byteLength ?? 0;
-      try {
-        const answer = await attempt(fetchFn, req, config.timeoutMs, signal);
-        answered = true;
-        deps.onCall?.({ kind, rows, attempt: n, ok: true, bytesSent: sent, bytesReceived: answer.body.byteLength, ms: performance.now() - started });
-        return answer;
-      } catch (e) {
-        const error = e instanceof Error ? e.message : String(e);
-        deps.onCall?.({ kind, rows, attempt: n, ok: false, error, bytesSent: sent, bytesReceived: 0, ms: performance.now() - started });
-        throw classify(e);
-      }
-    }, signal);
+  const { auth, call, scrubbed } = oipCaller(config, deps, localProviderHint(config));
 
   const readMetadata = async function readMetadata(signal?: AbortSignal): Promise<WirePlan> {
     const label = `metadata of ${model}`;
@@ -100,7 +52,8 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
     if (batch.rows === 0) return;
     // Every slice is encoded now, before any await: the rows are views into memory the sampler owns.
     const slices = splitRows(batch.rows, config.maxRowsPerCall).map(({ start, count }) => {
-      const { body, headers } = encodeInferRequest(config, wire, { rows: count, state: (r) => scaledRow(batch.state(start + r), batch.inputScale[start + r]), timesteps: batch.timesteps.subarray(start, start + count) });
+      const rows = { rows: count, state: (r: number) => scaledRow(batch.state(start + r), batch.inputScale[start + r]), timesteps: batch.timesteps.subarray(start, start + count) };
+      const { body, headers } = encodeInferRequest(config, wire, rows, conditionTensors(config, batch, start, count));
       return { start, count, req: { label: `infer on ${model}`, url: `${modelUrl(config)}/infer`, method: "POST", headers: { ...headers, ...auth }, body } as AttemptRequest };
     });
     // Outputs go back in row order: a slice that answers early waits for the ones before it.
@@ -137,18 +90,6 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
     }
   };
 
-  // Every message that leaves this adapter is cleaned of the credentials it sends: a provider may echo them
-  // into values the messages quote (tensor names, dtypes, shapes, header values).
-  const secrets = secretsOf(auth);
-  const scrubbed = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async function withoutSecrets(...args: A): Promise<R> {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        if (e instanceof Error && secrets.length > 0) e.message = redactSecrets(e.message, secrets);
-        throw e;
-      }
-    };
   return { dim, config, ready: scrubbed(ready), evaluate: scrubbed(evaluate) };
 };
 
@@ -168,11 +109,4 @@ export function localProviderHint(config: OipModelConfig): string | undefined {
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
   const file = Object.hasOwn(LOCAL_MODEL_FILES, config.modelName) ? LOCAL_MODEL_FILES[config.modelName] : "PATH/TO/model.onnx";
   return `is the local provider running? Start it with: npm run provider -- --port ${port} --onnx ${config.modelName}=${file}`;
-}
-
-function authHeaders(config: OipModelConfig, token: string | undefined): Record<string, string> {
-  if (!config.auth) return {};
-  // A deployment error, not a request error: the Worker lacks the secret its configuration names.
-  if (!token) throw new Error(`OIP model "${config.modelName}" needs the secret ${config.auth.secret}, which is not set`);
-  return { [config.auth.header.toLowerCase()]: config.auth.scheme ? `${config.auth.scheme} ${token}` : token };
 }

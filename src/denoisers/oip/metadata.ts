@@ -19,7 +19,7 @@ interface TensorMetadata {
 }
 
 /** URL of the model (append /infer for inference). */
-export const modelUrl = (config: OipModelConfig): string =>
+export const modelUrl = (config: Pick<OipModelConfig, "baseUrl" | "modelName" | "modelVersion">): string =>
   `${config.baseUrl}/v2/models/${encodeURIComponent(config.modelName)}` +
   (config.modelVersion === undefined ? "" : `/versions/${encodeURIComponent(config.modelVersion)}`);
 
@@ -34,10 +34,16 @@ export function checkMetadata(config: OipModelConfig, body: unknown): WirePlan {
   const sample = find(inputs, config.inputs.sample, "input", problems);
   const timestep = find(inputs, config.inputs.timestep, "input", problems);
   const output = find(outputs, config.output, "output", problems);
+  const extra = extraInputs(config);
   for (const t of inputs) {
-    if (t.name !== config.inputs.sample && t.name !== config.inputs.timestep) {
-      problems.push(`input ${quoted(t.name)} is declared but not configured (this client sends only sample and timestep)`);
+    if (t.name !== config.inputs.sample && t.name !== config.inputs.timestep && !extra.some((e) => e.name === t.name)) {
+      const sent = ["sample", "timestep", ...extra.map((e) => `"${e.name}"`)].join(", ");
+      problems.push(`input ${quoted(t.name)} is declared but not configured (this client sends ${sent}; a conditional model's inputs are configured in its MODELS entry's "conditioning" and "guidance")`);
     }
+  }
+  for (const e of extra) {
+    const t = find(inputs, e.name, "input", problems);
+    if (t) checkExtraTensor(t, e, problems);
   }
   if (sample) checkSampleTensor(config, sample, "input", problems);
   if (output) checkSampleTensor(config, output, "output", problems);
@@ -76,6 +82,32 @@ function checkSampleTensor(config: OipModelConfig, t: TensorMetadata, kind: stri
   } else if (batch !== -1) {
     problems.push(`${where} has a fixed batch of ${batch}; rounds send a variable number of rows (serve it with a variable batch dimension, e.g. max_batch_size > 0)`);
   }
+}
+
+/** A conditioning or guidance input: its datatype and its shape per row. */
+interface ExtraInput {
+  name: string;
+  datatype: string;
+  row: readonly number[];
+}
+
+function extraInputs(config: OipModelConfig): ExtraInput[] {
+  const out: ExtraInput[] = [];
+  const c = config.conditioning;
+  if (c?.kind === "class_labels") out.push({ name: c.input, datatype: "INT64", row: [] });
+  if (c?.kind === "prompt") out.push({ name: c.input, datatype: config.wireDtype, row: c.embeddingShape });
+  const g = config.guidance;
+  if (g) out.push({ name: g.input, datatype: "FP32", row: [] });
+  if (g?.negativeInput && c?.kind === "prompt") out.push({ name: g.negativeInput, datatype: config.wireDtype, row: c.embeddingShape });
+  return out;
+}
+
+function checkExtraTensor(t: TensorMetadata, e: ExtraInput, problems: string[]): void {
+  const where = `input ${quoted(t.name)}`;
+  if (t.datatype !== e.datatype) problems.push(`${where} is ${shownValue(t.datatype)}, this client sends ${e.datatype}`);
+  const [batch, ...row] = t.shape;
+  const ok = batch === -1 && row.length === e.row.length && row.every((n, i) => n === -1 || n === e.row[i]);
+  if (!ok) problems.push(`${where} has shape ${fmt(t.shape)}, expected ${fmt([-1, ...e.row])}`);
 }
 
 function timestepPlan(t: TensorMetadata, problems: string[]): WirePlan {

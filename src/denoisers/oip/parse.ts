@@ -16,13 +16,34 @@ export function parseOipConfig(input: unknown, field = "oip"): OipModelConfig {
   const o = object(input, field);
   const sampleShape = readShape(o, field);
   const config: OipModelConfig = {
-    baseUrl: readBaseUrl(o, field),
-    modelName: readName(o, "model_name", field),
-    modelVersion: o.model_version === undefined ? undefined : readName(o, "model_version", field),
+    ...parseConnection(o, field),
     inputs: readInputs(o, field),
     output: readName(o, "output", field),
     sampleShape,
     predictionType: readEnum(o, "prediction_type", OIP_PREDICTION_TYPES, OIP_DEFAULTS.predictionType, field),
+  };
+  return config;
+}
+
+/** The settings every OIP model has, whatever its tensors: where it is, how to call it. */
+export interface OipConnectionSettings {
+  baseUrl: string;
+  modelName: string;
+  modelVersion?: string;
+  wireDtype: OipModelConfig["wireDtype"];
+  binary: boolean;
+  maxRowsPerCall: number;
+  maxConcurrentCalls: number;
+  timeoutMs: number;
+  retry: OipRetryPolicy;
+  auth?: OipAuth;
+}
+
+export function parseConnection(o: JsonObject, field: string): OipConnectionSettings {
+  return {
+    baseUrl: readBaseUrl(o, field),
+    modelName: readName(o, "model_name", field),
+    modelVersion: o.model_version === undefined ? undefined : readName(o, "model_version", field),
     wireDtype: readEnum(o, "wire_dtype", WIRE_DTYPES, OIP_DEFAULTS.wireDtype, field),
     binary: readBool(o, "binary", OIP_DEFAULTS.binary, field),
     maxRowsPerCall: readNumber(o, "max_rows_per_call", OIP_DEFAULTS.maxRowsPerCall, { integer: true, min: 1, max: OIP_LIMITS.maxRowsPerCall }, field),
@@ -31,10 +52,9 @@ export function parseOipConfig(input: unknown, field = "oip"): OipModelConfig {
     retry: readRetry(o.retry, `${field}.retry`),
     auth: o.auth === undefined ? undefined : readAuth(o.auth, `${field}.auth`),
   };
-  return config;
 }
 
-function object(v: unknown, field: string): JsonObject {
+export function object(v: unknown, field: string): JsonObject {
   if (!isObject(v)) throw new InvalidRequestError(field, `${field} must be a JSON object`);
   return v;
 }
@@ -45,7 +65,7 @@ function readString(o: JsonObject, key: string, field: string): string {
   return v;
 }
 
-function readName(o: JsonObject, key: string, field: string): string {
+export function readName(o: JsonObject, key: string, field: string): string {
   const v = readString(o, key, field);
   if (!NAME.test(v)) throw new InvalidRequestError(`${field}.${key}`, `${key} ${JSON.stringify(v)} may hold only letters, digits and _ . : -`);
   return v;
@@ -72,12 +92,17 @@ function readInputs(o: JsonObject, field: string): OipModelConfig["inputs"] {
 }
 
 function readShape(o: JsonObject, field: string): number[] {
-  const v = o.sample_shape;
-  const f = `${field}.sample_shape`;
-  if (!Array.isArray(v) || v.length === 0 || v.length > 8) throw new InvalidRequestError(f, "sample_shape must be an array of 1 to 8 dimensions");
+  return readShapeKey(o, "sample_shape", field);
+}
+
+/** A row shape under `key`: 1 to 8 positive dimensions, at most OIP_LIMITS.maxSampleValues values. */
+export function readShapeKey(o: JsonObject, key: string, field: string): number[] {
+  const v = o[key];
+  const f = `${field}.${key}`;
+  if (!Array.isArray(v) || v.length === 0 || v.length > 8) throw new InvalidRequestError(f, `${key} must be an array of 1 to 8 dimensions`);
   const shape = v.map((n, i) => checkNumber(n, { integer: true, min: 1 }, `${f}[${i}]`, "each dimension"));
   if (shape.reduce((p, n) => p * n, 1) > OIP_LIMITS.maxSampleValues) {
-    throw new InvalidRequestError(f, `sample_shape must have at most ${OIP_LIMITS.maxSampleValues} values per row`);
+    throw new InvalidRequestError(f, `${key} must have at most ${OIP_LIMITS.maxSampleValues} values per row`);
   }
   return shape;
 }

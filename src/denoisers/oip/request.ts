@@ -4,6 +4,7 @@ import type { OipModelConfig } from "./config.ts";
 import type { WirePlan } from "./metadata.ts";
 import { DTYPE_BYTES, encodeSample, encodeTimesteps, sampleJsonValues } from "./tensors.ts";
 import { rowSize } from "./config.ts";
+import type { ExtraTensor } from "./condition-tensors.ts";
 
 /** The rows of one call: a contiguous slice of a round's batch, read where the sampler keeps them. */
 export interface CallRows {
@@ -20,7 +21,8 @@ export interface EncodedRequest {
 
 const utf8 = new TextEncoder();
 
-export function encodeInferRequest(config: OipModelConfig, plan: WirePlan, call: CallRows): EncodedRequest {
+/** `extra`: the conditioning inputs of a conditional model (condition-tensors.ts), sent after the timestep. */
+export function encodeInferRequest(config: OipModelConfig, plan: WirePlan, call: CallRows, extra: readonly ExtraTensor[] = []): EncodedRequest {
   const sampleShape = [call.rows, ...config.sampleShape];
   const timestepShape = plan.timestepRank === 2 ? [call.rows, 1] : [call.rows];
   const sample = { name: config.inputs.sample, shape: sampleShape, datatype: config.wireDtype };
@@ -30,6 +32,7 @@ export function encodeInferRequest(config: OipModelConfig, plan: WirePlan, call:
       inputs: [
         { ...sample, data: Array.from({ length: call.rows }, (_, r) => sampleJsonValues(call.state(r), config.wireDtype)).flat() },
         { ...timestep, data: Array.from(call.timesteps) },
+        ...extra.map((t) => ({ name: t.name, shape: t.shape, datatype: t.datatype, data: t.json() })),
       ],
       outputs: [{ name: config.output, parameters: { binary_data: false } }],
     };
@@ -42,16 +45,23 @@ export function encodeInferRequest(config: OipModelConfig, plan: WirePlan, call:
     inputs: [
       { ...sample, parameters: { binary_data_size: xByteLength } },
       { ...timestep, parameters: { binary_data_size: tBytes.byteLength } },
+      ...extra.map((t) => ({ name: t.name, shape: t.shape, datatype: t.datatype, parameters: { binary_data_size: t.bytes.byteLength } })),
     ],
     outputs: [{ name: config.output, parameters: { binary_data: true } }],
     // KServe reads the request-level flag, Triton the per-output one: send both.
     parameters: { binary_data_output: true },
   }));
   // The states go from the sampler's rows straight into the body: no batch-sized staging copy.
-  const body = new Uint8Array(header.byteLength + xByteLength + tBytes.byteLength);
+  const extraBytes = extra.reduce((n, t) => n + t.bytes.byteLength, 0);
+  const body = new Uint8Array(header.byteLength + xByteLength + tBytes.byteLength + extraBytes);
   body.set(header, 0);
   for (let r = 0; r < call.rows; r++) body.set(encodeSample(call.state(r), config.wireDtype), header.byteLength + r * rowBytes);
   body.set(tBytes, header.byteLength + xByteLength);
+  let at = header.byteLength + xByteLength + tBytes.byteLength;
+  for (const t of extra) {
+    body.set(t.bytes, at);
+    at += t.bytes.byteLength;
+  }
   return {
     body,
     headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(header.byteLength) },

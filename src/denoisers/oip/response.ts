@@ -25,7 +25,10 @@ export interface OutputRows {
 }
 
 /** Checks the answer's output tensor for `rows` rows and returns its row reader (no full-size copy of binary data). */
-export function decodeInferResponse(config: OipModelConfig, answer: RawAnswer, rows: number): OutputRows {
+/** What reading an answer needs: the model's name (for messages), its output's name, dtype and row shape. */
+export type OutputSpec = Pick<OipModelConfig, "modelName" | "output" | "wireDtype" | "sampleShape">;
+
+export function decodeInferResponse(config: OutputSpec, answer: RawAnswer, rows: number): OutputRows {
   const bad = (why: string) => new DenoiserBadResponseError(`model "${config.modelName}" answered badly: ${why}`);
   const { json, binary } = split(answer, bad);
   const outputs = (json as { outputs?: unknown } | null)?.outputs;
