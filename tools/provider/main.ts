@@ -1,11 +1,14 @@
 // npm run provider -- --port 8000 [--models ring-2d,glyphs] [--latency-ms 25] [--per-row-ms 0.1]
 //   [--fault 3:drop --fault 5:slow:2000] [--fault-every 10:status-503] [--token T] [--scheduler JSON]
-//   [--onnx digits=models/digits/model.onnx]
-// Serves each built-in model as "<id>" (FP32) and "<id>-fp16" (FP16), and each --onnx model under its
-// name with the tensor names of models/digits (sample, timestep, epsilon), until interrupted.
+//   [--onnx digits=models/digits/model.onnx] [--pipeline digits-cond]
+// Serves each built-in model as "<id>" (FP32) and "<id>-fp16" (FP16), each --onnx model under its name
+// with the tensor names, datatypes and shapes the ONNX file declares (onnx-generic.ts), and each stage
+// of a --pipeline under its stable name (pipelines.ts), until interrupted.
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { faultPlan, parseFault, type Fault } from "./faults.ts";
 import { builtinSpecs } from "./models.ts";
+import { PIPELINES, stagePath } from "./pipelines.ts";
 import { startProvider } from "./server.ts";
 
 export const PROVIDER_USAGE = `usage: npm run provider -- [--port 8000] [options]
@@ -14,7 +17,11 @@ export const PROVIDER_USAGE = `usage: npm run provider -- [--port 8000] [options
   --models IDS         built-in analytic models to serve, comma-separated (default: all), each as
                        "<id>" (FP32) and "<id>-fp16" (FP16)
   --onnx NAME=PATH     also serve an ONNX model under NAME (repeatable), e.g.
-                       --onnx digits=models/digits/model.onnx
+                       --onnx digits=models/digits/model.onnx; its inputs and outputs (names,
+                       datatypes FP32/FP16/FP64/INT*/UINT*/BOOL/BYTES, shapes) are the file's own
+  --pipeline NAME      also serve every stage of a named pipeline (repeatable): digits-cond serves
+                       models/digits-cond/*.onnx as digits-cond-encoder, digits-cond-denoiser,
+                       digits-cond-denoiser-labels and digits-cond-decoder
   --scheduler JSON     diffusers scheduler config of the analytic models (default {})
   --prediction P       epsilon | sample (analytic models; default epsilon)
   --latency-ms MS      added to every infer answer (default 0)
@@ -50,6 +57,7 @@ const options = (argv: string[]) => {
         scheduler: { type: "string", default: "{}" },
         prediction: { type: "string", default: "epsilon" },
         onnx: { type: "string", multiple: true, default: [] },
+        pipeline: { type: "string", multiple: true, default: [] },
       },
     }).values;
   } catch (e) {
@@ -85,13 +93,26 @@ const main = async (argv: string[]) => {
   const models = builtinSpecs(ids).map((s) => ({ ...s, scheduler, prediction: values.prediction as "epsilon" | "sample" }));
 
   // onnxruntime-node is loaded only when a learned model is asked for.
-  const served = [];
+  const files: { name: string; path: string }[] = [];
   for (const arg of values.onnx) {
-    const [name, path] = arg.split("=");
+    const at = arg.indexOf("=");
+    const [name, path] = at < 0 ? [arg, ""] : [arg.slice(0, at), arg.slice(at + 1)];
     if (!name || !path) throw new UsageError(`--onnx expects NAME=PATH, got ${arg}`);
-    const { loadOnnxDenoiser, DIGITS_TENSOR_NAMES } = await import("./onnx-model.ts");
-    const { serveOnnx } = await import("./onnx-served.ts");
-    served.push(serveOnnx(name, await loadOnnxDenoiser(path), DIGITS_TENSOR_NAMES));
+    files.push({ name, path });
+  }
+  for (const p of values.pipeline) {
+    const stages = Object.hasOwn(PIPELINES, p) ? PIPELINES[p] : undefined;
+    if (!stages) throw new UsageError(`unknown --pipeline ${p}; known: ${Object.keys(PIPELINES).join(", ")}`);
+    files.push(...stages.map((s) => ({ name: s.model, path: stagePath(s) })));
+  }
+  const names = new Set<string>(models.map((m) => m.name));
+  const served = [];
+  for (const f of files) {
+    if (names.has(f.name)) throw new UsageError(`two models would be served as ${f.name}`);
+    names.add(f.name);
+    if (!existsSync(f.path)) throw new Error(`no ONNX file at ${f.path} (for ${f.name})`);
+    const { loadOnnxModel } = await import("./onnx-generic.ts");
+    served.push(await loadOnnxModel(f.name, f.path));
   }
 
   let provider: Awaited<ReturnType<typeof startProvider>>;

@@ -3,13 +3,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ProtocolError, readInferRequest, writeInferResponse } from "./codec.ts";
-import { faultStatus, noFaults, spoilBody, spoilOutput, type FaultPlan } from "./faults.ts";
+import { faultStatus, noFaults, spoilBody, spoilOutput, type Fault, type FaultPlan } from "./faults.ts";
 import { serveModels, type ProviderModelSpec, type ServedModel } from "./models.ts";
+import { rowsOf, type TensorModel } from "./onnx-generic.ts";
+import { readTensorRequest, writeTensorResponse } from "./tensor-codec.ts";
+import { floatValues, withFloatValues, type WireTensor } from "./tensors.ts";
 
 export interface ProviderOptions {
   models: readonly ProviderModelSpec[];
-  /** Models already loaded (learned ones: see onnx-served.ts), served beside the analytic ones. */
-  served?: readonly ServedModel[];
+  /**
+   * Models already loaded, served beside the analytic ones: row models (onnx-served.ts: one sample
+   * tensor and a timestep) and generic tensor models (onnx-generic.ts: any inputs and outputs).
+   */
+  served?: readonly (ServedModel | TensorModel)[];
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -53,7 +59,7 @@ const freshStats = (): ProviderStats => ({
 });
 
 export async function startProvider(opts: ProviderOptions): Promise<Provider> {
-  const models = serveModels(opts.models);
+  const models = new Map<string, ServedModel | TensorModel>(serveModels(opts.models));
   for (const m of opts.served ?? []) models.set(m.name, m);
   let stats = freshStats();
   let faults = opts.faults ?? noFaults;
@@ -74,16 +80,53 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
       stats.metadataCalls++;
       return send(res, 200, model.metadata);
     }
-    if (req.method === "POST" && m[3] === "/infer") return infer(model, req, res, body);
+    if (req.method === "POST" && m[3] === "/infer") return "kind" in model ? inferTensors(model, req, res, body) : infer(model, req, res, body);
     return send(res, 405, { error: `${req.method} not allowed on ${path}` });
   };
 
-  const infer = async function infer(model: ServedModel, req: IncomingMessage, res: ServerResponse, body: Uint8Array): Promise<void> {
+  // The fault plan's verdict for this infer call; true when the fault already answered (drop, status-*).
+  const takeFault = (req: IncomingMessage, res: ServerResponse): { fault: Fault | undefined; answered: boolean } => {
     const fault = faults(stats.inferCalls++);
     if (fault) stats.faultsInjected++;
-    if (fault?.kind === "drop") return void req.socket.destroy();
+    if (fault?.kind === "drop") {
+      req.socket.destroy();
+      return { fault, answered: true };
+    }
     const status = faultStatus(fault);
-    if (status !== undefined) return send(res, status, { error: `injected fault ${fault?.kind}` });
+    if (status !== undefined) {
+      send(res, status, { error: `injected fault ${fault?.kind}` });
+      return { fault, answered: true };
+    }
+    return { fault, answered: false };
+  };
+
+  // Latency, per-row cost and a "slow" fault, as counted for both kinds of model.
+  const delay = async (res: ServerResponse, fault: Fault | undefined, rows: number, started: number): Promise<void> => {
+    const latency = (opts.latencyMs ?? 0) + (fault?.kind === "slow" ? fault.ms ?? 10_000 : 0);
+    const rowCost = (opts.perRowMs ?? 0) * rows;
+    stats.latencyMs += latency;
+    stats.computeMs += rowCost + performance.now() - started;
+    if (latency + rowCost > 0) await sleepWhileOpen(res, latency + rowCost);
+  };
+
+  const inferTensors = async function inferTensors(model: TensorModel, req: IncomingMessage, res: ServerResponse, body: Uint8Array): Promise<void> {
+    const { fault, answered } = takeFault(req, res);
+    if (answered) return;
+    const header = req.headers["inference-header-content-length"];
+    const request = readTensorRequest(model, body, Array.isArray(header) ? header[0] : header);
+    const rows = rowsOf(model, request.inputs);
+    const started = performance.now();
+    const outputs = await model.infer(request.inputs, request.outputs);
+    stats.rowsEvaluated += rows;
+    await delay(res, fault, rows, started);
+    const answer = writeTensorResponse(model, spoilTensors(fault, outputs), request.binary);
+    if (!fault) stats.rowsServed += rows;
+    sendBytes(res, 200, spoilBody(fault, answer.body), answer.headers);
+  };
+
+  const infer = async function infer(model: ServedModel, req: IncomingMessage, res: ServerResponse, body: Uint8Array): Promise<void> {
+    const { fault, answered } = takeFault(req, res);
+    if (answered) return;
     const header = req.headers["inference-header-content-length"];
     const input = readInferRequest(model, body, Array.isArray(header) ? header[0] : header);
     if (input.timesteps.some((t) => !Number.isInteger(t) || t < 0 || t >= model.numTrainTimesteps)) {
@@ -92,11 +135,7 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
     const started = performance.now();
     const values = await model.evaluate(input.x, input.timesteps);
     stats.rowsEvaluated += input.rows;
-    const latency = (opts.latencyMs ?? 0) + (fault?.kind === "slow" ? fault.ms ?? 10_000 : 0);
-    const rowCost = (opts.perRowMs ?? 0) * input.rows;
-    stats.latencyMs += latency;
-    stats.computeMs += rowCost + performance.now() - started;
-    if (latency + rowCost > 0) await sleepWhileOpen(res, latency + rowCost);
+    await delay(res, fault, input.rows, started);
     const out = spoilOutput(fault, { datatype: model.dtype, shape: [input.rows, ...model.shape], values });
     const answer = writeInferResponse(model, out, input.binaryOutput);
     if (!fault) stats.rowsServed += input.rows;
@@ -136,6 +175,17 @@ export async function startProvider(opts: ProviderOptions): Promise<Provider> {
         server.close(() => resolve());
       }),
   };
+}
+
+// Tensor faults spoil the first output (wrong-shape, wrong-dtype; nan when it is FP32 or FP16).
+function spoilTensors(fault: Fault | undefined, outputs: WireTensor[]): WireTensor[] {
+  if (!fault || outputs.length === 0) return outputs;
+  const [first, ...rest] = outputs;
+  const values = floatValues(first) ?? new Float32Array(0);
+  const spoiled = spoilOutput(fault, { datatype: first.datatype, shape: first.shape, values });
+  let out: WireTensor = { ...first, shape: spoiled.shape, datatype: spoiled.datatype as WireTensor["datatype"] };
+  if (spoiled.values !== values) out = withFloatValues(first, spoiled.values);
+  return [out, ...rest];
 }
 
 // A client that gave up (timeout) closes the connection: stop waiting, so closing the server is prompt.
