@@ -1,7 +1,7 @@
 // What bench:samplers measures: the samplers (diffusers scheduler configs and build options), the models
 // (analytic built-ins through the tests' fixture, digits in process), one cell, and per-band step statistics.
 import { builtinModel } from "../../src/models/index.ts";
-import { DEFAULT_DRAFT, type DraftOptions, type Method } from "../../src/sampler/options.ts";
+import { DEFAULT_DRAFT, type DraftOptions, type Freeze, type Method } from "../../src/sampler/options.ts";
 import { runSampler, type SampleRun } from "../../src/sampler/run.ts";
 import { buildSchedule, parseSchedulerConfig, type BuildOptions } from "../../src/sampler/scheduler/index.ts";
 import type { Schedule, ScheduleStep } from "../../src/sampler/scheduler/types.ts";
@@ -72,7 +72,7 @@ export interface Cell {
   sampler: string;
   n: number;
   method: Method;
-  freeze: "x0" | "eps" | null;
+  freeze: Freeze | null;
   window: number | null;
   rounds: { mean: number; half: number };
   acceptance: number | null;

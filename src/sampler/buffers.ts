@@ -23,9 +23,9 @@ export const chainShape = (opts: SamplerOptions, dim: number, preview: boolean):
   preview,
 });
 
-/** dim-long f32 rows a chain keeps: x, frozen, then y~_0..y~_L and one kept output when it drafts. */
+/** dim-long f32 rows a chain keeps: x, frozen, then y~_0..y~_L and two kept outputs when it drafts. */
 export const chainRowCount = (s: ChainShape): number =>
-  2 + (s.window > 0 ? s.window + 2 : 0) + (s.frozenTarget ? 1 : 0) + (s.preview ? 1 : 0);
+  2 + (s.window > 0 ? s.window + 3 : 0) + (s.frozenTarget ? 1 : 0) + (s.preview ? 1 : 0);
 
 const f64Count = (window: number) => ({ stats: STAT_STRIDE * (window + 1), uniforms: window + 2, blockInfo: BLOCK_STRIDE * (window + 1) });
 
@@ -60,8 +60,10 @@ export const allocChainRows = (core: Core, s: ChainShape): ChainRows => {
     frozen: core.allocF32(s.dim),
     ys: s.window > 0 ? core.allocF32((s.window + 1) * s.dim) : NONE,
     kept: s.window > 0 ? core.allocF32(s.dim) : NONE,
+    next: s.window > 0 ? core.allocF32(s.dim) : NONE,
     startOut: s.frozenTarget ? core.allocF32(s.dim) : NONE,
     previewX0: s.preview ? core.allocF32(s.dim) : NONE,
+
     stats: core.allocF64(f.stats),
     uniforms: core.allocF64(f.uniforms),
     blockInfo: core.allocF64(f.blockInfo),

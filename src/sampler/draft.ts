@@ -1,5 +1,6 @@
 // Drafting a window (ALGORITHMS.md sections 2 and 5): y~_i = mu_D,i + sigma_i xi_i, where mu_D,i
-// re-applies the scheduler at (y~_{i-1}, t) with the frozen eps or x0 in place of a fresh output.
+// re-applies the scheduler at (y~_{i-1}, t) with the frozen eps or x0, or the gaussian anchor's x0_D(y~_{i-1})
+// (anchor.ts), in place of a fresh output.
 import type { Ptr } from "../core/instance.ts";
 import type { SamplerContext } from "./state.ts";
 import { row } from "./buffers.ts";
@@ -7,6 +8,7 @@ import { Purpose, streamOf } from "./randomness.ts";
 import { fillNormal } from "../core/random.ts";
 import { affine2, copy } from "../core/vector.ts";
 import { writeDraftMean } from "./means.ts";
+import { draftOutputAt, type AnchorScalars } from "./anchor.ts";
 
 /** Where a window of a chain starts and what it drafts from. */
 export interface DraftInput {
@@ -18,12 +20,17 @@ export interface DraftInput {
   x: Ptr;
   frozen: Ptr;
   ys: Ptr;
+  anchor: AnchorScalars;
 }
 
 /** Draft mean of step i (1-based) of a window at parent y~_{i-1}, into scratch.muD; returns the pointer. */
 export const draftMeanAt = (ctx: SamplerContext, d: DraftInput, i: number): Ptr => {
   const { core, sched, dim, scratch } = ctx;
-  writeDraftMean(core, sched, scratch, scratch.muD, row(d.ys, i - 1, dim), d.frozen, ctx.opts.draft.freeze, sched.steps[d.k + i - 1]);
+  const y = row(d.ys, i - 1, dim);
+  const st = sched.steps[d.k + i - 1];
+  // x0_D(y) goes into muD, then the mean over it (kernels allow an output to alias an input exactly).
+  const out = draftOutputAt(ctx, scratch.muD, d.frozen, d.anchor, y, st);
+  writeDraftMean(core, sched, scratch, scratch.muD, y, out.ptr, out.as, st);
   return scratch.muD;
 };
 

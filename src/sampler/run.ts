@@ -11,6 +11,7 @@ import { allocScratch, chainBytes, chainShape, scratchBytes } from "./buffers.ts
 import type { ChainState, SamplerContext } from "./state.ts";
 import { summarise, type SampleStats } from "./summary.ts";
 import { newStepCounters, type VerifyTotals } from "./stats.ts";
+import { newLatencyFit, observeCall } from "./latency.ts";
 
 export interface RoundEvent {
   round: number;
@@ -28,6 +29,9 @@ export interface RunHooks {
   onRound?: (event: RoundEvent) => void | Promise<void>;
   /** Keep an x0 preview per chain and put it in each round event (costs one more buffer per chain). */
   preview?: boolean;
+  /** Milliseconds clock timing each denoiser call for draft.auto's measured latency (default performance.now);
+   * the window choices, hence the samples, are deterministic given the times it reads. */
+  clock?: () => number;
 }
 
 export interface SampleRun {
@@ -48,7 +52,9 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   const ctx: SamplerContext = {
     core, opts, sched: opts.schedule, key: seedKey(opts.seed), dim, scratch: allocScratch(core, dim),
     perStep: newStepCounters(opts.schedule.steps.length), totals: { verified: 0, accepted: 0 }, preview,
+    activeSteps: new Int32Array(0), latencyFit: opts.draft.auto?.measured ? newLatencyFit(opts.draft.auto.latency) : null,
   };
+  const clock = hooks.clock ?? (() => performance.now());
   const first = opts.firstChain ?? 0;
   const chains: ChainState[] = Array.from({ length: opts.numChains }, (_, c) => newChain(ctx, shape, first + c));
   let active = chains.filter((c) => !isDone(ctx, c));
@@ -56,9 +62,12 @@ export const runSampler = async (core: Core, denoiser: Denoiser, opts: SamplerOp
   let denoiserMs = 0;
   while (active.length > 0) {
     hooks.signal?.throwIfAborted();
+    if (opts.draft.auto) ctx.activeSteps = Int32Array.from(active, (c) => c.k).sort();
     const batch = roundBatch(ctx, active, first);
     const callStart = performance.now();
+    const clockStart = clock();
     await denoiser.evaluate(batch, hooks.signal);
+    if (ctx.latencyFit) observeCall(ctx.latencyFit, batch.rows, clock() - clockStart);
     denoiserMs += performance.now() - callStart;
     batch.checkComplete();
     rounds++;

@@ -8,6 +8,7 @@ import type { RngKey } from "./randomness.ts";
 import type { ChainCounters, StepCounters, VerifyTotals } from "./stats.ts";
 import type { Plan } from "./plan.ts";
 import type { PositionAcceptance } from "./adaptive.ts";
+import type { LatencyFit } from "./latency.ts";
 
 /** One-row f32 scratch shared by a request's chains: every use is synchronous, never across an await. */
 export interface Scratch {
@@ -28,12 +29,14 @@ export interface Scratch {
 export interface ChainRows {
   /** Committed state. */
   x: Ptr;
-  /** The Free Drafter's frozen eps or x0. */
+  /** The Free Drafter's frozen eps or x0, or the gaussian anchor's m. */
   frozen: Ptr;
   /** Drafted states y~_0..y~_L (L + 1 rows; 0 for the sequential sampler). */
   ys: Ptr;
   /** The model output a window may stop at, kept until the window's last row has arrived. */
   kept: Ptr;
+  /** The output at the row after that stopping candidate (the nearest evaluation, the gaussian fit's pair). */
+  next: Ptr;
   /** Frozen-target draft: the output at the window start, evaluated the round before (0 otherwise). */
   startOut: Ptr;
   /** x0_hat of the latest target evaluation, for previews (0 when not kept). */
@@ -52,6 +55,8 @@ export interface WindowProgress {
   tau: number;
   /** Parent row whose output `kept` holds (-1: none yet). */
   keptParent: number;
+  /** Parent row whose output `next` holds (-1: none yet). */
+  nextParent: number;
   /** Token-wise verification stopped at a rejection: later rows are not needed. */
   stopped: boolean;
 }
@@ -64,12 +69,14 @@ export interface ChainState {
   round: number;
   /** Next step to take, 0..N; the chain is done at N. */
   k: number;
+  /** The draft's anchor scalars (anchor.ts); its vector is rows.frozen. */
+  anchor: AnchorScalars;
   /** The frozen value is set, and it was evaluated at the current committed state (frozen-target draft). */
   frozenValid: boolean;
   frozenAtCurrent: boolean;
   plan: Plan | null;
   progress: WindowProgress | null;
-  /** Acceptance by window position, for adaptive windows. */
+  /** Acceptance by window position, for adaptive windows (adaptive.ts) and auto windows (latency.ts). */
   positions: PositionAcceptance;
   counters: ChainCounters;
 }
@@ -87,4 +94,17 @@ export interface SamplerContext {
   totals: VerifyTotals;
   /** Keep rows.previewX0 up to date for round events. */
   preview: boolean;
+  /** Steps committed by each chain in the current round's call, ascending (an auto window's share of the call's fixed cost). */
+  activeSteps: Int32Array;
+  /** draft.auto with measured latency: the fit of t(rows) from the calls so far; null otherwise. */
+  latencyFit: LatencyFit | null;
+}
+
+/** The gaussian draft's scalars (anchor.ts); its vector is rows.frozen. Here, with the state it belongs to. */
+export interface AnchorScalars {
+  /** gaussian: fitted variance r (0 until a pair has been seen: x0 freeze). */
+  r: number;
+  /** gaussian: decayed sums of the pair terms. */
+  num: number;
+  den: number;
 }

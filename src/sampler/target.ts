@@ -4,16 +4,21 @@ import type { SamplerContext } from "./state.ts";
 import { Purpose, streamOf } from "./randomness.ts";
 import { fillNormal } from "../core/random.ts";
 import { affine2, copy } from "../core/vector.ts";
-import { writeEps, writeMean, writeX0 } from "./means.ts";
+import { writeMean, writeX0 } from "./means.ts";
+import { setAnchor, type AnchorScalars, type Evaluation, type PairTerms } from "./anchor.ts";
 
-/** Writes the eps or x0 (as the draft freezes) of the output at (y, step k) into `frozen`, and x0_hat into `preview` when given. */
-export const freezeOutput = (ctx: SamplerContext, frozen: Ptr, preview: Ptr | null, y: Ptr, output: Ptr, k: number): void => {
+/** Where a commit writes the draft's next anchor (frozen row and scalars) and the preview row. */
+export interface AnchorTarget {
+  frozen: Ptr;
+  anchor: AnchorScalars;
+  preview: Ptr | null;
+}
+
+/** Sets the draft's anchor from evaluation e (after adding `pair` to the gaussian fit), and x0_hat into `preview` when given. */
+export const freezeOutput = (ctx: SamplerContext, to: AnchorTarget, e: Evaluation, pair: PairTerms | null = null): void => {
   const { core, sched, dim } = ctx;
-  const type = sched.predictionType;
-  const step = sched.steps[k];
-  if (preview !== null) writeX0(core, sched, preview, y, output, type, step, dim);
-  if (ctx.opts.draft.freeze === "eps") writeEps(core, frozen, y, output, type, step, dim);
-  else writeX0(core, sched, frozen, y, output, type, step, dim);
+  if (to.preview !== null) writeX0(core, sched, to.preview, e.y, e.output, sched.predictionType, sched.steps[e.k], dim);
+  setAnchor(ctx, to.frozen, to.anchor, e, pair);
 };
 
 /** Where a target step's noise comes from: (chain, round, slot) of Purpose.step. */

@@ -18,7 +18,7 @@ export interface WindowInput {
   blockInfo: Ptr;
 }
 
-export const newProgress = (): WindowProgress => ({ logW: 0, tau: 0, keptParent: -1, stopped: false });
+export const newProgress = (): WindowProgress => ({ logW: 0, tau: 0, keptParent: -1, nextParent: -1, stopped: false });
 
 /** The parent whose output the window's commit needs once tau is known. */
 export const neededParent = (tau: number, window: number, bonus: boolean): number =>
@@ -49,7 +49,7 @@ const tokenStep = (ctx: SamplerContext, w: WindowInput, progress: WindowProgress
   }
   if (p + 1 < w.window) return false;
   progress.tau = w.window;
-  return !w.bonus;
+  return true; // the parent without bonus; with it, the first of the pair (L - 1, L)
 };
 
 // Block: tau = max{i : eta_i <= h_i}; h_p needs w_p and delta_{p+1}, both known now. The last step settles
@@ -59,7 +59,7 @@ const blockStep = (ctx: SamplerContext, w: WindowInput, progress: WindowProgress
   const rec = readStepStats(core, w.stats, p);
   if (p + 1 === w.window) {
     progress.tau = blockTau(core, w.stats, w.uniforms, w.blockInfo, w.window);
-    return progress.tau === p || (progress.tau === w.window && !w.bonus);
+    return progress.tau === p || progress.tau === w.window;
   }
   let keep = false;
   if (p === 0) keep = true; // tau = 0 until a later step says otherwise

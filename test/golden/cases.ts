@@ -35,6 +35,9 @@ export interface GoldenRecord {
 
 const ddim = { _class_name: "DDIMScheduler", type: "ddim", eta: 1 };
 const base = { steps: 30, chains: 6 };
+// Latency models of the auto window (src/sampler/latency.ts): a fixed model replays bit for bit.
+const smallGpu = { rttMs: 25, c0Ms: 2, c1Ms: 0.02 };
+const sdClass = { rttMs: 25, c0Ms: 5, c1Ms: 15 };
 
 export const GOLDEN_CASES: GoldenCase[] = [
   ...(["ring-2d", "gmm-512", "glyphs"] as const).flatMap((model) =>
@@ -51,9 +54,14 @@ export const GOLDEN_CASES: GoldenCase[] = [
   { name: "ring-2d block clipped fixed_large trailing", model: "ring-2d", method: "block", ...base, seed: 21, scheduler: { clip_sample: true, clip_sample_range: 1.5, variance_type: "fixed_large", timestep_spacing: "trailing" } },
   { name: "gmm-512 block scaled_linear firstChain=5", model: "gmm-512", method: "block", ...base, seed: 22, firstChain: 5, scheduler: { beta_schedule: "scaled_linear" } },
   { name: "ring-2d token cosine 100 steps", model: "ring-2d", method: "token", steps: 100, chains: 3, seed: 23, scheduler: { beta_schedule: "squaredcos_cap_v2" } },
+  { name: "gmm-512 block free x0 L=16", model: "gmm-512", method: "block", ...base, seed: 24, draft: { freeze: "x0" } },
+  { name: "glyphs token free x0 no-bonus L=8", model: "glyphs", method: "token", ...base, seed: 25, draft: { freeze: "x0", bonus: false, window: 8 } },
+  { name: "gmm-512 block auto window, SD-class latency", model: "gmm-512", method: "block", ...base, seed: 26, draft: { window: 32, auto: { latency: sdClass, measured: false } } },
+  { name: "ring-2d token auto window, small-GPU latency", model: "ring-2d", method: "token", ...base, seed: 27, draft: { window: 32, auto: { latency: smallGpu, measured: false } } },
   { name: "digits sequential", model: "digits", method: "sequential", ...base, seed: 31 },
   { name: "digits token default draft", model: "digits", method: "token", ...base, seed: 32 },
   { name: "digits block default draft", model: "digits", method: "block", ...base, seed: 33 },
+  { name: "digits block auto window, small-GPU latency", model: "digits", method: "block", ...base, seed: 35, draft: { window: 32, auto: { latency: smallGpu, measured: false } } },
   { name: "digits block frozen-target eps L=4 DDIM", model: "digits", method: "block", ...base, seed: 34, draft: { type: "frozen-target", freeze: "eps", window: 4 }, scheduler: ddim },
 ];
 
