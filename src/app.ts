@@ -8,6 +8,7 @@ import { healthRoute } from "./routes/health.ts";
 import { modelsRouter } from "./routes/models.ts";
 import { mountOpenApi } from "./routes/openapi.ts";
 import { samplesRouter } from "./routes/samples.ts";
+import { jobsRouter } from "./routes/jobs.ts";
 import type { AppDeps } from "./deps.ts";
 
 export type { AppDeps } from "./deps.ts";
@@ -19,6 +20,7 @@ export const createApp = (deps: AppDeps) => {
   app.route("/v1/health", healthRoute(deps));
   app.route("/", modelsRouter(deps));
   app.route("/", samplesRouter(deps));
+  app.route("/", jobsRouter(deps));
   mountOpenApi(app);
   app.get("/", (c) => c.redirect("/docs"));
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));

@@ -7,6 +7,9 @@
 //  - MODELS: extra models, a JSON array of model entries (a string, or a structured var); see README.
 //  - SAMPLES_RATE_LIMITER: rate-limiting binding of POST /v1/samples (wrangler.toml [[ratelimits]],
 //    src/api/rate-limit.ts); absent, no limit.
+//  - JOBS, JOB_RESULTS: the jobs' Durable Object namespace and R2 bucket (src/jobs/, docs/jobs.md); absent,
+//    the job routes answer 503 jobs_unavailable. WEBHOOK_SECRET: key of the jobs' webhook signatures (a
+//    secret). JOBS_RETRY_BASE_MS (optional var): base delay of job retries, 2,000 ms by default.
 export type Env = Partial<Omit<Cloudflare.Env, "MODELS">> & {
   MODELS?: unknown;
   /** Secrets named by remote model entries (auth headers) are read by name, e.g. PROVIDER_TOKEN. */

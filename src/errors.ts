@@ -12,7 +12,10 @@ export type DomainErrorCode =
   | "model_unavailable"
   | "overloaded"
   | "rate_limited"
-  | "deadline_exceeded";
+  | "deadline_exceeded"
+  | "jobs_unavailable"
+  | "idempotency_conflict"
+  | "result_unavailable";
 
 // Base of every error the product answers with its own code and message.
 export class DomainError extends Error {
@@ -113,6 +116,32 @@ export class DeadlineExceededError extends DomainError {
   constructor(modelId: string, ms: number) {
     super("deadline_exceeded", `the request did not finish within its deadline of ${ms} ms (limits.deadline_ms of model "${modelId}")`);
     this.ms = ms;
+  }
+}
+
+// Jobs (src/jobs/): the deployment lacks the jobs' bindings; an Idempotency-Key reused with another body;
+// a job's result asked for before the job succeeded (or after it failed or was cancelled).
+export class JobsUnavailableError extends DomainError {
+  override readonly name = "JobsUnavailableError";
+
+  constructor(message: string) {
+    super("jobs_unavailable", message);
+  }
+}
+
+export class IdempotencyConflictError extends DomainError {
+  override readonly name = "IdempotencyConflictError";
+
+  constructor(message: string) {
+    super("idempotency_conflict", message, "Idempotency-Key");
+  }
+}
+
+export class ResultUnavailableError extends DomainError {
+  override readonly name = "ResultUnavailableError";
+
+  constructor(message: string) {
+    super("result_unavailable", message);
   }
 }
 

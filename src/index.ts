@@ -3,5 +3,16 @@
 import coreModule from "../build/core.wasm";
 import { createApp } from "./app.ts";
 import { oipConfigOf, oipRemoteProvider } from "./denoisers/oip/index.ts";
+import type { Env } from "./env.ts";
+import { JobDurableObject } from "./jobs/durable.ts";
 
-export default createApp({ coreModule, providers: { oip: oipRemoteProvider() }, settingsChecks: { oip: oipConfigOf } });
+const deps = { coreModule, providers: { oip: oipRemoteProvider() }, settingsChecks: { oip: oipConfigOf } };
+
+export default createApp(deps);
+
+/** One Durable Object per job (wrangler.toml JOBS binding, docs/jobs.md), built from the same deps. */
+export class JobRunner extends JobDurableObject {
+  constructor(state: DurableObjectState, env: Env) {
+    super(state, env, deps);
+  }
+}

@@ -16,6 +16,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   overloaded: 503,
   rate_limited: 429,
   deadline_exceeded: 504,
+  jobs_unavailable: 503,
+  idempotency_conflict: 422,
+  result_unavailable: 409,
 };
 
 const HTTP_CODE: Record<number, string> = {

@@ -42,7 +42,8 @@ test("worker-configuration.d.ts is current (else run `npm run types`)", () => {
     writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ ...config, main: join(ROOT, String(config.main)) }, null, 2));
     // The env file is named relative to the project: made absolute, as the configuration moved.
     const flags = typesFlags().map((f, i, all) => (all[i - 1] === "--env-file" ? join(ROOT, f) : f));
-    const out = join(dir, "worker-configuration.d.ts");
+    // In the project root: the Durable Object's type is imported by a path relative to the output file.
+    const out = join(ROOT, `.worker-configuration.check-${process.pid}.d.ts`);
     const run = spawnSync(process.execPath, [wranglerBin(), "types", out, "--config", join(dir, "wrangler.json"), ...flags], {
       cwd: dir,
       encoding: "utf8",
@@ -58,12 +59,13 @@ test("worker-configuration.d.ts is current (else run `npm run types`)", () => {
     assert.doesNotMatch(current.command, /--config|\/tmp/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(join(ROOT, `.worker-configuration.check-${process.pid}.d.ts`), { force: true });
   }
 });
 
-test("the generated Env names every binding the Worker reads: the vars and the rate limiter of wrangler.toml, and the API_TOKEN secret", () => {
+test("the generated Env names every binding the Worker reads: the vars, the rate limiter, the jobs' Durable Object and R2 bucket, and the API_TOKEN and WEBHOOK_SECRET secrets", () => {
   const text = readFileSync(CHECKED_IN, "utf8");
   const base = /interface __BaseEnv_Env \{([^}]*)\}/.exec(text)?.[1] ?? "";
   const names = [...base.matchAll(/^\s*(\w+)\??:/gm)].map((m) => m[1]).sort();
-  assert.deepEqual(names, ["ALLOWED_ORIGINS", "API_TOKEN", "MODELS", "SAMPLES_RATE_LIMITER"]);
+  assert.deepEqual(names, ["ALLOWED_ORIGINS", "API_TOKEN", "JOBS", "JOB_RESULTS", "MODELS", "SAMPLES_RATE_LIMITER", "WEBHOOK_SECRET"]);
 });
