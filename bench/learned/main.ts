@@ -1,7 +1,9 @@
-// npm run bench:learned [-- --quick] [--dist DIR]: the sampler on the learned digits model (in process,
+// npm run bench:learned [-- --quick] [--dist DIR] [--conditional-only]: the sampler on the learned digits model (in process,
 // onnxruntime-node) against analytic mixtures of the same dimension: per-step delta and acceptance,
 // rounds per sample over method x freeze x L x N, draft choices, wall-clock through the Worker and the
-// provider at 25 ms RTT, and a quality check. Writes bench/results/learned.md (--quick: .cache/bench/). Not a test.
+// provider at 25 ms RTT, and a quality check. Writes bench/results/learned.md (--quick: .cache/bench/). Also the
+// conditional pipeline (models/digits-cond) under guidance: bench/results/learned-conditional.md, alone with
+// --conditional-only. Not a test.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -10,15 +12,39 @@ import { qualityTables } from "./quality.ts";
 import { bestTable, gridTable, NS, roundsGrid, variantsTable } from "./rounds.ts";
 import { digitsTarget, mixtureTargets } from "./targets.ts";
 import { wallClockTable, type WallSpec } from "./wallclock.ts";
+import { conditionalTables } from "./conditional.ts";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, dist: { type: "string", default: "dist" } } });
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, dist: { type: "string", default: "dist" }, "conditional-only": { type: "boolean", default: false } } });
 const CHAINS = args.quick ? 16 : 128;
 const QUALITY_CHAINS = args.quick ? 300 : 2000;
 const WALL = { chains: 64, rttMs: 25, repeats: args.quick ? 1 : 2 };
 
 const log = (line: string) => console.log(line);
 
+const CONDITIONAL_CHAINS = args.quick ? 20 : 200;
+
+/** The conditional model's tables, written to their own file. */
+const conditional = async () => {
+  const started = performance.now();
+  log("## conditional digits under guidance");
+  const tables = await conditionalTables(CONDITIONAL_CHAINS, log);
+  const minutes = (performance.now() - started) / 60000;
+  const md = [
+    "# Conditional model: the sampler on models/digits-cond under classifier-free guidance",
+    `npm run bench:learned -- --conditional-only${args.quick ? " --quick" : ""}; ${fmtInt(CONDITIONAL_CHAINS)} chains per cell (classes 0..9 in turn), ${minutes.toFixed(1)} min. ` +
+      "The digits-cond entry of wrangler.toml (class labels, flow matching, latents [2, 4, 4] = 32 values, guidance in rows: a conditional and a null-class row per chain in the same call), " +
+      "through the app in process and the reference provider (onnxruntime on CPU) on localhost. Rounds per sample: sequential calls a chain took part in, mean over chains. " +
+      "Samplers are exact with respect to the guided sequential sampler of the same scale; no published figure exists for how guidance changes acceptance.",
+    tables,
+  ].join("\n\n");
+  const out = args.quick ? ".cache/bench/learned-conditional-quick.md" : "bench/results/learned-conditional.md";
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${md}\n`);
+  log(`\ntables: ${out}`);
+};
+
 const main = async () => {
+  if (args["conditional-only"]) return conditional();
   const started = performance.now();
   const digits = await digitsTarget();
   const mixtures = mixtureTargets();
@@ -82,6 +108,7 @@ const main = async () => {
   } finally {
     await Promise.all(targets.map((t) => t.release()));
   }
+  await conditional();
 };
 
 const fmtInt = (n: number) => n.toLocaleString("en-US");

@@ -3,7 +3,8 @@
 import type { ModelCatalog } from "../config/index.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { componentCount } from "../models/index.ts";
-import { DEFAULT_DRAFT, type SamplerOptions } from "../sampler/options.ts";
+import type { SamplerOptions } from "../sampler/options.ts";
+import { draftOptions } from "./draft.ts";
 import type { ImageLayout } from "./encode/index.ts";
 import { checkLimits, requestBytes, type RequestSize } from "./limits.ts";
 import { imageLayout, resolveModel, type ResolvedModel } from "./model.ts";
@@ -48,8 +49,8 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
   }
   const steps = req.steps ?? model.defaults.steps;
   const method = req.method ?? model.defaults.method;
-  const draft = { ...model.defaults.draft, ...req.draft };
-  const schedule = scheduleFor(model, req.scheduler, steps, method, { ...DEFAULT_DRAFT, ...draft });
+  const draft = draftOptions(model, req.draft);
+  const schedule = scheduleFor(model, withDefaultNoise(req.scheduler, model), steps, method, draft);
   const size: RequestSize = {
     numSamples: req.num_samples,
     dim: model.dim,
@@ -68,6 +69,12 @@ export const planRequest = (req: SampleRequest, catalog: ModelCatalog, acceptsSt
   const options: SamplerOptions = { method, draft, schedule, numChains: req.num_samples, seed: resolveSeed(req.seed) };
   return { model, options, output, image, answerShape, conditioning, stream, memoryBytes: requestBytes(size) };
 };
+
+/** The model's default SDE noise level, unless the request chose the flow sampler's noise itself. */
+const withDefaultNoise = (s: SampleRequest["scheduler"], model: ResolvedModel): SampleRequest["scheduler"] =>
+  model.defaults.noiseLevel === undefined || s?.noise_level !== undefined || s?.stochastic_sampling !== undefined
+    ? s
+    : { ...s, noise_level: model.defaults.noiseLevel };
 
 const values = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
 

@@ -30,6 +30,9 @@ const Entry = z.strictObject({
       steps: z.int().positive().optional(),
       method: z.enum(METHODS).optional(),
       draft: DraftDefaults.optional(),
+      // Flow matching: the SDE noise level a request gets when its scheduler names neither noise_level
+      // nor stochastic_sampling (speculation needs noise; the SDE keeps acceptance higher than re-noising).
+      noise_level: z.number().gt(0).max(2).optional(),
     })
     .optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
@@ -93,6 +96,7 @@ function toConfig(e: z.infer<typeof Entry>, base: ModelDefaults): ModelConfig {
     steps: e.defaults?.steps ?? base.steps,
     method: e.defaults?.method ?? base.method,
     draft: { ...base.draft, ...e.defaults?.draft },
+    ...(e.defaults?.noise_level !== undefined && { noiseLevel: e.defaults.noise_level }),
   };
   let parsed;
   try {
@@ -102,6 +106,7 @@ function toConfig(e: z.infer<typeof Entry>, base: ModelDefaults): ModelConfig {
   }
   if (defaults.steps > parsed.numTrainTimesteps) throw new ConfigError(`defaults.steps ${defaults.steps} exceeds num_train_timesteps ${parsed.numTrainTimesteps}`);
   if (e.provider === "embedded" && parsed.predictionType !== "epsilon") throw new ConfigError("embedded models predict epsilon");
+  if (defaults.noiseLevel !== undefined && parsed.kind !== "flow_match") throw new ConfigError("defaults.noise_level is for flow-matching schedulers");
   let pipeline;
   try {
     pipeline = pipelineOf(e, e.provider);

@@ -11,6 +11,8 @@ export interface ModelDefaults {
   readonly steps: number;
   readonly method: Method;
   readonly draft: DraftOptions;
+  /** Flow matching: scheduler.noise_level when the request's scheduler names neither it nor stochastic_sampling. */
+  readonly noiseLevel?: number;
 }
 
 export interface ModelConfig {

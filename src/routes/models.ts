@@ -49,12 +49,12 @@ const modelInfo = (e: CatalogEntry): ModelListing => {
     shape: [...m.shape],
     image: imageLayout(p?.decoder?.outputShape ?? m.shape) !== null,
     scheduler: { ...m.scheduler },
-    defaults: { steps: m.defaults.steps, method: m.defaults.method, draft: { ...m.defaults.draft } },
+    defaults: { steps: m.defaults.steps, method: m.defaults.method, draft: { ...m.defaults.draft }, ...(m.defaults.noiseLevel !== undefined && { noise_level: m.defaults.noiseLevel }) },
     ...(c && {
       conditioning: c.kind === "class_labels" ? { type: c.kind, num_classes: c.numClasses, null_class: c.nullClass } : { type: c.kind, embedding_shape: [...c.embeddingShape] },
       guidance: { default_scale: p.guidance.defaultScale, mode: p.guidance.mode },
     }),
-    ...(p?.decoder && { decoder: { output_shape: [...p.decoder.outputShape], output_range: [p.decoder.outputRange[0], p.decoder.outputRange[1]] as [number, number] } }),
+    ...(p?.decoder && { decoder: { output_shape: [...p.decoder.outputShape], output_range: [p.decoder.outputRange[0], p.decoder.outputRange[1]] } }),
   };
 };
 

@@ -13,7 +13,14 @@ import type { ErrorBody, SampleBody } from "./client.ts";
 
 const log: LoggedCall[] = [];
 const app = createApp({ coreModule: coreModule(), providers: { oip: oipRemoteProvider({ fetch: conditionalFetch(log) }) }, settingsChecks: { oip: oipConfigOf } });
-const env = { MODELS: JSON.stringify(conditionalModels()) };
+// An SD 1.5-shaped prompt model (latent [4, 64, 64], CLIP embeddings [77, 768]) that no call reaches: for the limits.
+const sdLike = {
+  id: "sd-like", provider: "oip", shape: [4, 64, 64], scheduler: { _class_name: "DDPMScheduler" },
+  settings: { base_url: "http://cond.test", model_name: "absent", inputs: { sample: "sample", timestep: "timestep" }, output: "eps" },
+  conditioning: { type: "prompt", input: "encoder_hidden_states", embedding_shape: [77, 768] },
+  encoder: { base_url: "http://cond.test", model_name: "absent-encoder", input: "prompt", output: "embeds" },
+};
+const env = { MODELS: JSON.stringify([...conditionalModels(), sdLike]) };
 
 interface PipelineBody extends SampleBody {
   pipeline?: { conditioning: string | null; guidance_scale: number; guidance: string; rows_per_evaluation: number; encoder_calls: number; cached_prompts: number; decoder_calls: number; decoded: boolean; value_range: [number, number] | null; round_trips: number };
@@ -133,6 +140,20 @@ describe("decoder", () => {
     assert.deepEqual(m.guidance, { default_scale: 3, mode: "rows" });
     assert.deepEqual(m.decoder, { output_shape: [1, 2, 2], output_range: [0, 1] });
     assert.equal(m.image, true);
+  });
+});
+
+describe("limits count guided rows and their embeddings", () => {
+  test("10 chains fit without guidance; with it, rows and embeddings double and the request is refused naming num_samples", async () => {
+    const body = { model: "sd-like", num_samples: 10, prompt: "a cat", steps: 20, method: "block", draft: { window: 16 } };
+    const unguided = await post({ ...body, guidance_scale: 1 });
+    assert.notEqual(unguided.status, 413, await unguided.text());
+    const res = await post({ ...body, guidance_scale: 7.5 });
+    const text = await res.text();
+    assert.equal(res.status, 413, text);
+    const { error } = JSON.parse(text) as ErrorBody;
+    assert.equal(error.field, "num_samples");
+    assert.match(error.message, /2 rows per chain for guidance/);
   });
 });
 

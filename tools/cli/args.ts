@@ -20,6 +20,12 @@ export const USAGE = `usage: npm run sample -- [--model glyphs] [--n 16] [--out 
   --window L         draft window, 1..32
   --draft TYPE       free | frozen-target
   --seed S           integer seed (default: the server draws one and reports it)
+  --class-labels L   conditional models: comma-separated class ids, one for all or one per sample, or
+                     "rows": sample i gets class (i div columns) mod 10, one class per row of the png grid
+  --prompt TEXT      prompt models: the prompt of every sample
+  --negative-prompt TEXT
+  --guidance W       classifier-free guidance scale (default: the model's)
+  --latents          models with a decoder: answer the latents instead of decoded images
   --stream           print one line per round (Server-Sent Events); --out gets one JSON line
                      per event: {"event": "round", "data": ...} lines, then the result
   --url URL          server (default $SAMPLER_URL or http://localhost:8787)
@@ -35,6 +41,17 @@ const int = (v: string | undefined, name: string): number | undefined => {
   return n;
 };
 
+/** --class-labels: "rows" (class k on row k of the png grid, which has ceil(sqrt(n)) columns) or a list. */
+const classLabels = (v: string | undefined, n: number): number | number[] | undefined => {
+  if (v === undefined) return undefined;
+  if (v === "rows") {
+    const cols = Math.ceil(Math.sqrt(n));
+    return Array.from({ length: n }, (_, i) => Math.floor(i / cols) % 10);
+  }
+  const labels = v.split(",").map((x) => int(x.trim(), "class-labels")!);
+  return labels.length === 1 ? labels[0] : labels;
+};
+
 export const parseSampleArgs = (argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): SampleArgs => {
   const { values: v } = parseArgs({
     args: argv,
@@ -47,6 +64,11 @@ export const parseSampleArgs = (argv: string[], env: Readonly<Record<string, str
       window: { type: "string" },
       draft: { type: "string" },
       seed: { type: "string" },
+      "class-labels": { type: "string" },
+      prompt: { type: "string" },
+      "negative-prompt": { type: "string" },
+      guidance: { type: "string" },
+      latents: { type: "boolean", default: false },
       stream: { type: "boolean", default: false },
       url: { type: "string" },
       token: { type: "string" },
@@ -61,9 +83,17 @@ export const parseSampleArgs = (argv: string[], env: Readonly<Record<string, str
   const format = v.stream || !ext ? "json" : FORMATS[ext];
   const window = int(v.window, "window");
   const draft = window !== undefined || v.draft ? { window, type: v.draft } : undefined;
+  const n = int(v.n, "n");
+  const guidance = v.guidance === undefined ? undefined : Number(v.guidance);
+  if (guidance !== undefined && !Number.isFinite(guidance)) throw new Error(`--guidance must be a number, got ${v.guidance}`);
   const body = {
     model: v.model,
-    num_samples: int(v.n, "n"),
+    num_samples: n,
+    class_labels: classLabels(v["class-labels"], n ?? 16),
+    prompt: v.prompt,
+    negative_prompt: v["negative-prompt"],
+    guidance_scale: guidance,
+    decode: v.latents ? false : undefined,
     steps: int(v.steps, "steps"),
     method: v.method,
     draft,

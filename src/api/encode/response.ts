@@ -21,13 +21,19 @@ const headersFor = (a: Answer, contentType: string): Headers => {
   });
 };
 
+/** The decoded images' value range (pipeline.ts writes two numbers), or undefined for [-1, 1]. */
+const rangeOf = (a: Answer): readonly [number, number] | undefined => {
+  const r = a.pipeline?.value_range;
+  return r ? [r[0], r[1]] : undefined;
+};
+
 /** `image` is the model's layout when output is png (the plan has checked it exists). */
 export const answerResponse = (a: Answer, format: OutputFormat, image: ImageLayout | null): Response => {
   if (format === "npy") {
     return new Response(encodeNpy(a.run.samples, a.shape), { headers: headersFor(a, "application/x-npy") });
   }
   if (format === "png" && image) {
-    const png = encodeGrid(a.run.samples, a.shape[0], image, { seed: String(a.seed) }, a.pipeline?.value_range ?? undefined);
+    const png = encodeGrid(a.run.samples, a.shape[0], image, { seed: String(a.seed) }, rangeOf(a));
     return new Response(png, { headers: headersFor(a, "image/png") });
   }
   return new Response(JSON.stringify(jsonBody(a)), { headers: headersFor(a, "application/json") });

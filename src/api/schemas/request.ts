@@ -22,11 +22,28 @@ export const InlineMixtureSchema = z
   })
   .openapi("InlineMixture", { example: { type: "gmm", means: [[-2, 0], [2, 0]], weights: [1, 3], std: 0.5 } });
 
+export const LatencySchema = z
+  .strictObject({
+    rtt_ms: z.number().min(0).max(60000).openapi({ description: "round trip to the provider" }),
+    c0_ms: z.number().min(0).max(60000).openapi({ description: "the provider's fixed cost per call" }),
+    c1_ms: z.number().min(0).max(60000).openapi({ description: "the provider's cost per row (one state evaluated)" }),
+  })
+  .openapi("Latency", { description: "a call of r rows costs rtt_ms + c0_ms + c1_ms r" });
+
 export const DraftSchema = z
   .strictObject({
     type: z.enum(DRAFT_TYPES).optional().openapi({ description: "free: self-speculative, no extra call; frozen-target: one extra call per round" }),
-    window: z.int().min(1).max(MAX_WINDOW).optional().openapi({ description: `steps drafted per round, 1..${MAX_WINDOW}` }),
-    freeze: z.enum(FREEZES).optional().openapi({ description: "denoiser quantity the draft holds fixed" }),
+    window: z
+      .union([z.int().min(1).max(MAX_WINDOW), z.literal("auto")])
+      .optional()
+      .openapi({ description: `steps drafted per round, 1..${MAX_WINDOW}; "auto": each round picks 0..${MAX_WINDOW} for the least expected wall-clock per step, from the chain's acceptance so far and \`latency\`` }),
+    latency: z
+      .union([LatencySchema, z.literal("measured")])
+      .optional()
+      .openapi({
+        description: 'window "auto" only: the provider\'s call cost (default: 25 ms RTT and a small GPU model\'s curve for remote models, the analytic model\'s CPU cost for built-in ones; replays are bit-identical), or "measured": fitted from this request\'s own call times (samples then depend on those times, exact in distribution but not bit-reproducible)',
+      }),
+    freeze: z.enum(FREEZES).optional().openapi({ description: "what the draft holds fixed: eps, x0, or gaussian (x0 moved with the drafted state by a local Gaussian fit of the last evaluations; the default)" }),
     bonus: z.boolean().optional().openapi({ description: "evaluate the last drafted state too, for one more step when all drafts pass" }),
     adaptive: z.boolean().optional().openapi({ description: "choose each round's window (up to `window`) from the chain's past acceptance" }),
   })

@@ -58,7 +58,7 @@ export const PipelineSchema = z
     cached_prompts: z.int().openapi({ description: "distinct prompts whose embeddings came from the isolate's cache" }),
     decoder_calls: z.int(),
     decoded: z.boolean().openapi({ description: "samples are decoded images (false: the latents)" }),
-    value_range: z.tuple([z.number(), z.number()]).nullable().openapi({ description: "the decoded images' value range (null for latents)" }),
+    value_range: z.array(z.number()).length(2).nullable().openapi({ description: "the decoded images' value range (null for latents)" }),
     round_trips: z.int().openapi({ description: "sequential provider calls: denoiser rounds plus encoder and decoder calls" }),
   })
   .openapi("Pipeline", { description: "models with conditioning or a decoder only" });
@@ -93,13 +93,14 @@ export const ModelInfoSchema = z
       .optional()
       .openapi({ description: "conditional models: the request field they take (class_labels or prompt)" }),
     guidance: z.object({ default_scale: z.number(), mode: z.enum(["rows", "provider"]) }).optional(),
-    decoder: z.object({ output_shape: z.array(z.int()), output_range: z.tuple([z.number(), z.number()]) }).optional()
+    decoder: z.object({ output_shape: z.array(z.int()), output_range: z.array(z.number()).length(2) }).optional()
       .openapi({ description: "models with a decoder: answers are decoded images of this shape unless decode is false" }),
     scheduler: z.record(z.string(), z.unknown()).openapi({ description: "diffusers scheduler config" }),
     defaults: z.object({
       steps: z.int(),
       method: z.enum(METHODS),
       draft: z.object({ type: z.string(), window: z.int(), freeze: z.string(), bonus: z.boolean(), adaptive: z.boolean() }),
+      noise_level: z.number().optional().openapi({ description: "flow matching: the SDE noise level used when a request's scheduler names neither noise_level nor stochastic_sampling" }),
     }),
   })
   .openapi("Model");

@@ -3,6 +3,7 @@
 // (FP32) and negative-prompt embeddings.
 import type { DenoiserBatch } from "../port.ts";
 import type { OipModelConfig } from "./config.ts";
+import type { WirePlan } from "./metadata.ts";
 import { encodeSample, sampleJsonValues } from "./tensors.ts";
 
 /** One extra input tensor of a call: its bytes for the binary extension, its values for JSON. */
@@ -17,7 +18,9 @@ export interface ExtraTensor {
 const embeddingValues = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
 
 /** The conditioning (and provider-guidance) tensors of rows start..start+count-1; none for an unconditional model. */
-export function conditionTensors(config: OipModelConfig, batch: DenoiserBatch, start: number, count: number): ExtraTensor[] {
+export function conditionTensors(config: OipModelConfig, wire: WirePlan, batch: DenoiserBatch, start: number, count: number): ExtraTensor[] {
+  // A per-row scalar goes as [rows] or, where the model declares a column, [rows, 1].
+  const scalarShape = (name: string) => (wire.columnInputs?.includes(name) ? [count, 1] : [count]);
   const c = config.conditioning;
   if (!c) return [];
   const condition = batch.condition;
@@ -31,7 +34,7 @@ export function conditionTensors(config: OipModelConfig, batch: DenoiserBatch, s
       if (!("classLabel" in v)) throw new Error(`model "${config.modelName}" takes class labels; row ${start + r} carries an embedding`);
       ids[r] = BigInt(v.classLabel);
     }
-    tensors.push({ name: c.input, datatype: "INT64", shape: [count], bytes: new Uint8Array(ids.buffer), json: () => Array.from(ids, Number) });
+    tensors.push({ name: c.input, datatype: "INT64", shape: scalarShape(c.input), bytes: new Uint8Array(ids.buffer), json: () => Array.from(ids, Number) });
   } else {
     tensors.push(embeddingTensor(config, c.input, c.embeddingShape, count, (r) => {
       const v = condition(start + r);
@@ -45,7 +48,7 @@ export function conditionTensors(config: OipModelConfig, batch: DenoiserBatch, s
     const scaleOf = batch.guidanceScale;
     if (!scaleOf) throw new Error(`model "${config.modelName}" guides itself but its rows carry no guidance scale`);
     for (let r = 0; r < count; r++) scales[r] = scaleOf(start + r);
-    tensors.push({ name: g.input, datatype: "FP32", shape: [count], bytes: new Uint8Array(scales.buffer), json: () => Array.from(scales) });
+    tensors.push({ name: g.input, datatype: "FP32", shape: scalarShape(g.input), bytes: new Uint8Array(scales.buffer), json: () => Array.from(scales) });
     if (g.negativeInput && c.kind === "prompt") {
       tensors.push(embeddingTensor(config, g.negativeInput, c.embeddingShape, count, (r) => {
         const v = condition(start + r);

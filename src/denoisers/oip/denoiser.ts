@@ -53,7 +53,7 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
     // Every slice is encoded now, before any await: the rows are views into memory the sampler owns.
     const slices = splitRows(batch.rows, config.maxRowsPerCall).map(({ start, count }) => {
       const rows = { rows: count, state: (r: number) => scaledRow(batch.state(start + r), batch.inputScale[start + r]), timesteps: batch.timesteps.subarray(start, start + count) };
-      const { body, headers } = encodeInferRequest(config, wire, rows, conditionTensors(config, batch, start, count));
+      const { body, headers } = encodeInferRequest(config, wire, rows, conditionTensors(config, wire, batch, start, count));
       return { start, count, req: { label: `infer on ${model}`, url: `${modelUrl(config)}/infer`, method: "POST", headers: { ...headers, ...auth }, body } as AttemptRequest };
     });
     // Outputs go back in row order: a slice that answers early waits for the ones before it.
@@ -94,7 +94,7 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
 };
 
 // Models of this repository the reference provider (tools/provider) serves from a file.
-const LOCAL_MODEL_FILES: Readonly<Record<string, string>> = { digits: "models/digits/model.onnx" };
+const LOCAL_MODEL_FILES: Readonly<Record<string, string>> = { digits: "models/digits/model.onnx", "patches-32": "models/patches-32/model.onnx" };
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** For a provider on this machine: how to start the reference provider there; else undefined. */

@@ -10,6 +10,9 @@ export interface WirePlan {
   timestepDtype: TimestepDtype;
   /** Timestep tensor shape per call: [rows] or [rows, 1], as the model declares. */
   timestepRank: 1 | 2;
+  /** Per-row scalar inputs (class ids, guidance scales) the model declares as [-1, 1] (Triton with a
+   * batch dimension and a per-row reshape) rather than [-1]. */
+  columnInputs?: readonly string[];
 }
 
 interface TensorMetadata {
@@ -41,9 +44,10 @@ export function checkMetadata(config: OipModelConfig, body: unknown): WirePlan {
       problems.push(`input ${quoted(t.name)} is declared but not configured (this client sends ${sent}; a conditional model's inputs are configured in its MODELS entry's "conditioning" and "guidance")`);
     }
   }
+  const columnInputs: string[] = [];
   for (const e of extra) {
     const t = find(inputs, e.name, "input", problems);
-    if (t) checkExtraTensor(t, e, problems);
+    if (t && checkExtraTensor(t, e, problems)) columnInputs.push(e.name);
   }
   if (sample) checkSampleTensor(config, sample, "input", problems);
   if (output) checkSampleTensor(config, output, "output", problems);
@@ -52,7 +56,7 @@ export function checkMetadata(config: OipModelConfig, body: unknown): WirePlan {
   if (problems.length > 0) {
     throw new DenoiserBadResponseError(`${model} does not match its configuration: ${problems.join("; ")}`);
   }
-  return plan;
+  return columnInputs.length > 0 ? { ...plan, columnInputs } : plan;
 }
 
 function tensors(v: unknown): TensorMetadata[] | undefined {
@@ -102,12 +106,15 @@ function extraInputs(config: OipModelConfig): ExtraInput[] {
   return out;
 }
 
-function checkExtraTensor(t: TensorMetadata, e: ExtraInput, problems: string[]): void {
+/** Checks an extra input's declaration; true when a per-row scalar is declared as a column [-1, 1]. */
+function checkExtraTensor(t: TensorMetadata, e: ExtraInput, problems: string[]): boolean {
   const where = `input ${quoted(t.name)}`;
   if (t.datatype !== e.datatype) problems.push(`${where} is ${shownValue(t.datatype)}, this client sends ${e.datatype}`);
   const [batch, ...row] = t.shape;
+  const column = e.row.length === 0 && batch === -1 && row.length === 1 && (row[0] === 1 || row[0] === -1);
   const ok = batch === -1 && row.length === e.row.length && row.every((n, i) => n === -1 || n === e.row[i]);
-  if (!ok) problems.push(`${where} has shape ${fmt(t.shape)}, expected ${fmt([-1, ...e.row])}`);
+  if (!ok && !column) problems.push(`${where} has shape ${fmt(t.shape)}, expected ${fmt([-1, ...e.row])}${e.row.length === 0 ? " or [-1, 1]" : ""}`);
+  return column;
 }
 
 function timestepPlan(t: TensorMetadata, problems: string[]): WirePlan {
