@@ -6,11 +6,12 @@
 // per 4,096 samples (the per-request bound), one after the other, each its own seed (a request cannot ask
 // for chains past its num_samples), and the job's first chunk is checked byte for byte against the
 // synchronous request with the job's seed. Writes bench/results/jobs.md (--quick: .cache/bench/). Not a test.
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import type { Miniflare } from "miniflare";
 import { MAX_NUM_SAMPLES } from "../../src/api/limits.ts";
+import { JOBS_BINDINGS, startBundle } from "../../tools/fixtures/bundle.ts";
 import { digitsEntry, startDigitsProvider } from "../../tools/fixtures/learned.ts";
 import type { Provider } from "../../tools/provider/server.ts";
 import { fmt } from "../harness.ts";
@@ -30,24 +31,7 @@ const SEED = 2026;
 
 const log = (line: string) => console.log(line);
 
-const startWorker = (distDir: string, MODELS: string): Miniflare => {
-  const dist = resolve(distDir) + "/";
-  return new Miniflare(
-    convertV4MiniflareOptions({
-      cf: false,
-      name: "speculative-diffusion",
-      modules: [
-        { type: "ESModule" as const, path: `${dist}index.js` },
-        ...readdirSync(dist).filter((f) => f.endsWith(".wasm")).map((f) => ({ type: "CompiledWasm" as const, path: `${dist}${f}` })),
-      ],
-      modulesRoot: dist,
-      compatibilityDate: "2026-11-17",
-      bindings: { MODELS },
-      durableObjects: { JOBS: { className: "JobRunner", useSQLite: true } },
-      r2Buckets: { JOB_RESULTS: "speculative-diffusion-jobs" },
-    }),
-  );
-};
+const startWorker = (distDir: string, MODELS: string): Miniflare => startBundle(distDir, { MODELS }, JOBS_BINDINGS);
 
 interface JobStatus {
   status: string;

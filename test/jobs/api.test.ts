@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Miniflare } from "miniflare";
-import { client, postJson, resultBytes, startJobsWorker, status, submit, syncBytes, waitFor, type Fetch, type JobStatus } from "./helpers.ts";
+import { client, jobsWorkerPerSuite, postJson, resultBytes, startJobsWorker, status, submit, syncBytes, waitFor, type JobStatus } from "./helpers.ts";
 
 interface ErrorBody {
   error: { code: string; message: string; field?: string };
@@ -17,13 +17,7 @@ const errorOf = async (res: Response, statusCode: number, code: string): Promise
 };
 
 describe("jobs API", () => {
-  let mf: Miniflare;
-  let f: Fetch;
-  before(() => {
-    mf = startJobsWorker();
-    f = client(mf);
-  });
-  after(() => mf?.dispose());
+  const { f, mf } = jobsWorkerPerSuite();
 
   test("submit answers 202 {id, status, status_url}; poll until succeeded; the npy result is the synchronous answer, byte for byte", async () => {
     const body = { model: "ring-2d", num_samples: 600, seed: 41 };
@@ -75,7 +69,7 @@ describe("jobs API", () => {
     assert.equal(later.progress.chains_done, cancelled.progress.chains_done, "a chunk that ends after the cancel is discarded");
     assert.match((await errorOf(await f(`/v1/jobs/${id}/result`), 409, "result_unavailable")).message, /was cancelled/);
     // Its partial samples are gone from R2.
-    const bucket = await mf.getR2Bucket("JOB_RESULTS");
+    const bucket = await mf().getR2Bucket("JOB_RESULTS");
     assert.deepEqual((await bucket.list({ prefix: `jobs/${id}/parts/` })).objects, []);
     // Cancelling again, or a finished job, answers it unchanged.
     assert.equal(((await (await f(`/v1/jobs/${id}`, { method: "DELETE" })).json()) as JobStatus).status, "cancelled");
@@ -97,7 +91,7 @@ describe("jobs API", () => {
     assert.equal(conflict.field, "Idempotency-Key");
     assert.match(conflict.message, new RegExp(a.id));
     // Another token's same key is another job.
-    const other = await submit(client(mf, "another-token"), body, key);
+    const other = await submit(client(mf(), "another-token"), body, key);
     assert.notEqual(other, a.id);
     // Without a key, each submission is a new job.
     assert.notEqual(await submit(f, body), await submit(f, body));
@@ -105,7 +99,7 @@ describe("jobs API", () => {
   });
 
   test("a job is visible only with the token that created it: another token gets 404 on every route", async () => {
-    const alice = client(mf, "alice-token"), bob = client(mf, "bob-token");
+    const alice = client(mf(), "alice-token"), bob = client(mf(), "bob-token");
     const id = await submit(alice, { model: "ring-2d", num_samples: 20, seed: 1 });
     await waitFor(alice, id);
     for (const [path, method] of [[`/v1/jobs/${id}`, "GET"], [`/v1/jobs/${id}/result`, "GET"], [`/v1/jobs/${id}`, "DELETE"]] as const) {

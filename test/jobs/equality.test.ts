@@ -2,18 +2,11 @@
 // /v1/samples with the same body and seed, whatever the chunking, for a 2-D model and an image model
 // (npy, and the PNG page against the synchronous PNG grid).
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { Miniflare } from "miniflare";
-import { client, resultBytes, startJobsWorker, submit, syncBytes, waitFor, type Fetch } from "./helpers.ts";
+import { describe, test } from "node:test";
+import { jobsWorkerPerSuite, resultBytes, submit, syncBytes, waitFor } from "./helpers.ts";
 
 describe("a job equals the synchronous samples", () => {
-  let mf: Miniflare;
-  let f: Fetch;
-  before(() => {
-    mf = startJobsWorker();
-    f = client(mf);
-  });
-  after(() => mf?.dispose());
+  const { f } = jobsWorkerPerSuite();
 
   for (const [name, body, chunk] of [
     ["ring-2d, block (defaults), 6 chunks of 75 and one of 1", { model: "ring-2d", num_samples: 451, seed: 2026 }, 75],

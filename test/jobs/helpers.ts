@@ -1,14 +1,15 @@
 // The deploy bundle under Miniflare with the jobs' bindings as wrangler.toml declares them: the JOBS
 // Durable Object (SQLite storage) and the JOB_RESULTS R2 bucket, persisted under `persist` when given
 // (so that a second instance on the same folder is a restart of the same deployment).
-import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import type { Miniflare } from "miniflare";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { after, before } from "node:test";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { JOBS_BINDINGS, startBundle } from "../../tools/fixtures/bundle.ts";
 
 // JOBS_TEST_DIST: another bundle folder (while other work rebuilds dist/); npm test uses dist/.
 const dist = resolve(process.env.JOBS_TEST_DIST ?? fileURLToPath(new URL("../../dist/", import.meta.url))) + "/";
@@ -25,24 +26,25 @@ export interface JobsWorkerOptions {
 }
 
 export const startJobsWorker = (opts: JobsWorkerOptions = {}): Miniflare =>
-  new Miniflare(
-    convertV4MiniflareOptions({
-      cf: false,
-      name: "speculative-diffusion",
-      modules: [
-        { type: "ESModule" as const, path: `${dist}index.js` },
-        ...readdirSync(dist).filter((f) => f.endsWith(".wasm")).map((f) => ({ type: "CompiledWasm" as const, path: `${dist}${f}` })),
-      ],
-      modulesRoot: dist,
-      compatibilityDate: "2026-11-17",
-      // Short retry waits (JOBS_RETRY_BASE_MS), and the webhook key.
-      bindings: { JOBS_RETRY_BASE_MS: "20", WEBHOOK_SECRET, ...opts.bindings },
-      ...(opts.noJobs
-        ? {}
-        : { durableObjects: { JOBS: { className: "JobRunner", useSQLite: true } }, r2Buckets: { JOB_RESULTS: "speculative-diffusion-jobs" } }),
-      ...(opts.persist ? { resourcePersistencePath: opts.persist } : {}),
-    }),
+  startBundle(
+    dist,
+    // Short retry waits (JOBS_RETRY_BASE_MS), and the webhook key.
+    { JOBS_RETRY_BASE_MS: "20", WEBHOOK_SECRET, ...opts.bindings },
+    { ...(opts.noJobs ? {} : JOBS_BINDINGS), ...(opts.persist ? { resourcePersistencePath: opts.persist } : {}) },
   );
+
+// One jobs Worker per describe(): started in its before(), disposed in its after(). `f` is a client of it
+// without a token, usable as soon as before() has run; `mf()` is the Worker itself.
+export function jobsWorkerPerSuite(opts: JobsWorkerOptions = {}): { mf: () => Miniflare; f: Fetch } {
+  let mf: Miniflare | undefined;
+  let f: Fetch | undefined;
+  before(() => {
+    mf = startJobsWorker(opts);
+    f = client(mf);
+  });
+  after(() => mf?.dispose());
+  return { mf: () => mf!, f: (path, init) => f!(path, init) };
+}
 
 export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 

@@ -3,16 +3,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Miniflare } from "miniflare";
-import { client, postJson, startJobsWorker, startReceiver, submit, verifySignature, waitFor, WEBHOOK_SECRET, type Fetch } from "./helpers.ts";
+import { client, jobsWorkerPerSuite, postJson, startJobsWorker, startReceiver, submit, verifySignature, waitFor, WEBHOOK_SECRET } from "./helpers.ts";
 
 describe("job webhooks", () => {
-  let mf: Miniflare;
-  let f: Fetch;
-  before(() => {
-    mf = startJobsWorker();
-    f = client(mf);
-  });
-  after(() => mf?.dispose());
+  const { f } = jobsWorkerPerSuite();
 
   test("on success: POSTed, signed (X-Signature: sha256=<hex>, X-Signature-Timestamp), retried after a failed delivery", async () => {
     const hook = await startReceiver([500]); // the first delivery fails

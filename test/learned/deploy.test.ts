@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadOnnxDenoiser } from "../../tools/provider/onnx-model.ts";
+import { tensors } from "./triton-config.ts";
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 // The row models (sample, timestep -> epsilon) with a Triton repository entry.
@@ -12,30 +13,6 @@ const ROW_MODELS = [
   { name: "digits", model: root("models/digits/model.onnx"), dir: "deploy/triton/digits" },
   { name: "patches-32", model: root("models/patches-32/model.onnx"), dir: "deploy/triton/patches-32" },
 ];
-
-interface TritonTensor {
-  name: string;
-  dataType: string;
-  dims: number[];
-  reshape?: number[];
-}
-
-// Just enough of the protobuf text format for the tensor blocks of config.pbtxt (no nested braces
-// besides reshape, one tensor per { }), so the test needs no protobuf dependency.
-function tensors(pbtxt: string, section: "input" | "output"): TritonTensor[] {
-  const body = pbtxt.replace(/#.*$/gm, "").match(new RegExp(`\\b${section}\\s*\\[([\\s\\S]*?)\\n\\]`))?.[1] ?? "";
-  return [...body.matchAll(/\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map(([, block]) => {
-    const dims = (key: string) => block.match(new RegExp(`${key}\\s*:\\s*\\[([^\\]]*)\\]`))?.[1];
-    const list = (s: string) => s.split(",").map((v) => v.trim()).filter(Boolean).map(Number);
-    const reshape = dims("shape");
-    return {
-      name: block.match(/name\s*:\s*"([^"]+)"/)?.[1] ?? "",
-      dataType: block.match(/data_type\s*:\s*(\w+)/)?.[1] ?? "",
-      dims: list(dims("dims") ?? ""),
-      ...(reshape === undefined ? {} : { reshape: list(reshape) }),
-    };
-  });
-}
 
 for (const { name, model: MODEL, dir: TRITON_DIR } of ROW_MODELS) {
   test(`${TRITON_DIR}/1/model.onnx is byte-identical to the committed model`, () => {

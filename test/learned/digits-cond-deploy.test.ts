@@ -8,33 +8,11 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadOnnxModel } from "../../tools/provider/onnx-generic.ts";
 import { PIPELINES } from "../../tools/provider/pipelines.ts";
+import { type TritonTensor, tensors } from "./triton-config.ts";
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const STAGES = PIPELINES["digits-cond"];
 const present = STAGES.every((s) => existsSync(root(s.path)));
-
-interface TritonTensor {
-  name: string;
-  dataType: string;
-  dims: number[];
-  reshape?: number[];
-}
-
-// Just enough of the protobuf text format for the tensor blocks of config.pbtxt (as test/learned/deploy.test.ts).
-function tensors(pbtxt: string, section: "input" | "output"): TritonTensor[] {
-  const body = pbtxt.replace(/#.*$/gm, "").match(new RegExp(`\\b${section}\\s*\\[([\\s\\S]*?)\\n\\]`))?.[1] ?? "";
-  return [...body.matchAll(/\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map(([, block]) => {
-    const dims = (key: string) => block.match(new RegExp(`${key}\\s*:\\s*\\[([^\\]]*)\\]`))?.[1];
-    const list = (s: string) => s.split(",").map((v) => v.trim()).filter(Boolean).map(Number);
-    const reshape = dims("shape");
-    return {
-      name: block.match(/name\s*:\s*"([^"]+)"/)?.[1] ?? "",
-      dataType: block.match(/data_type\s*:\s*(\w+)/)?.[1] ?? "",
-      dims: list(dims("dims") ?? ""),
-      ...(reshape === undefined ? {} : { reshape: list(reshape) }),
-    };
-  });
-}
 
 const TRITON_TYPE: Readonly<Record<string, string>> = { FP32: "TYPE_FP32", INT64: "TYPE_INT64", BYTES: "TYPE_STRING" };
 

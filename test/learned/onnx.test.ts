@@ -1,23 +1,11 @@
 // The committed digits model under onnxruntime-node: the same numbers PyTorch gave at export,
 // row-wise independent of the batch, and the declared tensor shapes and types. Runs in about a second.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { loadOnnxDenoiser, type OnnxDenoiser } from "../../tools/provider/onnx-model.ts";
+import { filler, loadReference, maxAbsDiff } from "./onnx-reference.ts";
 
-const MODEL_DIR = new URL("../../models/digits/", import.meta.url);
-const MODEL_PATH = fileURLToPath(new URL("model.onnx", MODEL_DIR));
-
-interface Reference {
-  row_shape: number[];
-  timestep: number[];
-  sample: number[];
-  epsilon: number[];
-}
-const ref = JSON.parse(readFileSync(new URL("reference.json", MODEL_DIR), "utf8")) as Reference;
-const ROWS = ref.timestep.length;
-const DIM = ref.row_shape.reduce((p, n) => p * n, 1);
+const { modelPath: MODEL_PATH, ref, rows: ROWS, dim: DIM } = loadReference("digits");
 
 // PyTorch (at export) and onnxruntime run the same float32 graph with different GEMM kernels and
 // summation orders: a few float32 ulps per layer on outputs of magnitude up to ~4 (measured 3.0e-6).
@@ -28,24 +16,6 @@ const TORCH_TOLERANCE = 1e-4;
 // 1e-5 allows a CPU whose GEMM picks a different kernel for one row than for many (a 192-term
 // float32 dot product reordered moves by at most ~192 * 6e-8).
 const ROW_TOLERANCE = 1e-5;
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-};
-
-// Rows unlike the reference ones (deterministic), to surround the reference rows in a larger batch.
-function filler(rows: number): { x: Float32Array; t: Int32Array } {
-  const x = new Float32Array(rows * DIM);
-  const t = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    t[r] = (r * 389) % 1000;
-    for (let j = 0; j < DIM; j++) x[r * DIM + j] = Math.sin(0.7 * r + 1.3 * j);
-  }
-  return { x, t };
-}
 
 describe("digits ONNX model", () => {
   let model: OnnxDenoiser;
@@ -72,7 +42,7 @@ describe("digits ONNX model", () => {
 
   test(`a row alone, in the reference batch and inside 300 other rows agree within ${ROW_TOLERANCE}`, async () => {
     const batch = await model.evaluate(x, Int32Array.from(ref.timestep), ROWS);
-    const big = filler(300);
+    const big = filler(300, DIM);
     const at = (i: number) => 17 + 37 * i; // spread over the big batch, never adjacent
     for (let i = 0; i < ROWS; i++) {
       big.x.set(x.subarray(i * DIM, (i + 1) * DIM), at(i) * DIM);

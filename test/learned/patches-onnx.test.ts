@@ -3,23 +3,11 @@
 // outputs, and a row's output independent of the batch around it. Runs in a few seconds (one row is
 // about 40 ms on one thread; the test evaluates about 50 rows).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { loadOnnxDenoiser, type OnnxDenoiser } from "../../tools/provider/onnx-model.ts";
+import { filler, loadReference, maxAbsDiff } from "./onnx-reference.ts";
 
-const MODEL_DIR = new URL("../../models/patches-32/", import.meta.url);
-const MODEL_PATH = fileURLToPath(new URL("model.onnx", MODEL_DIR));
-
-interface Reference {
-  row_shape: number[];
-  timestep: number[];
-  sample: number[];
-  epsilon: number[];
-}
-const ref = JSON.parse(readFileSync(new URL("reference.json", MODEL_DIR), "utf8")) as Reference;
-const ROWS = ref.timestep.length;
-const DIM = ref.row_shape.reduce((p, n) => p * n, 1);
+const { modelPath: MODEL_PATH, ref, rows: ROWS, dim: DIM } = loadReference("patches-32");
 
 // PyTorch (oneDNN, at export) and onnxruntime (MLAS) run the same float32 graph with different
 // convolution kernels and summation orders. Here that is about 30 convolutions deep, with reductions
@@ -35,24 +23,6 @@ const TORCH_TOLERANCE = 5e-4;
 // one). 1e-5 instead of 0 only allows a CPU whose kernels tile one row differently from many; an op
 // that mixed rows (batch statistics, attention across the batch) would move outputs by far more.
 const ROW_TOLERANCE = 1e-5;
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
-  return d;
-};
-
-// Rows unlike the reference ones (deterministic), to surround the reference rows in a larger batch.
-function filler(rows: number): { x: Float32Array; t: Int32Array } {
-  const x = new Float32Array(rows * DIM);
-  const t = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    t[r] = (r * 389) % 1000;
-    for (let j = 0; j < DIM; j++) x[r * DIM + j] = Math.sin(0.7 * r + 1.3 * j);
-  }
-  return { x, t };
-}
 
 describe("patches-32 ONNX model", () => {
   let model: OnnxDenoiser;
@@ -82,7 +52,7 @@ describe("patches-32 ONNX model", () => {
   test(`a row alone, in the reference batch and inside 24 other rows agree within ${ROW_TOLERANCE}`, async () => {
     const batch = await model.evaluate(x, Int32Array.from(ref.timestep), ROWS);
     const BIG = 24;
-    const big = filler(BIG);
+    const big = filler(BIG, DIM);
     const at = (i: number) => 1 + 3 * i; // spread over the big batch, never adjacent
     for (let i = 0; i < ROWS; i++) {
       big.x.set(x.subarray(i * DIM, (i + 1) * DIM), at(i) * DIM);

@@ -16,7 +16,7 @@ export interface InferInputs {
   binaryOutput: boolean;
 }
 
-interface RequestTensor {
+export interface RequestTensor {
   name?: unknown;
   datatype?: unknown;
   shape?: unknown;
@@ -24,20 +24,39 @@ interface RequestTensor {
   parameters?: { binary_data_size?: unknown; binary_data?: unknown };
 }
 
+export interface InferHeader {
+  inputs: RequestTensor[];
+  outputs?: unknown;
+  parameters?: { binary_data_output?: unknown };
+}
+
 const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 
-export function readInferRequest(model: ServedModel, body: Uint8Array, headerLength: string | undefined): InferInputs {
+/**
+ * The JSON header of an infer body and its length n (the binary tensors follow from byte n). Errors are
+ * thrown as `RequestError`, so that this codec and tensor-codec.ts each answer with their own error class.
+ */
+export function readInferHeader(
+  body: Uint8Array,
+  headerLength: string | undefined,
+  RequestError: new (message: string) => Error,
+): { n: number; header: InferHeader } {
   const n = headerLength === undefined ? body.byteLength : Number(headerLength);
-  if (!Number.isInteger(n) || n <= 0 || n > body.byteLength) throw new ProtocolError(`bad Inference-Header-Content-Length ${headerLength}`);
+  if (!Number.isInteger(n) || n <= 0 || n > body.byteLength) throw new RequestError(`bad Inference-Header-Content-Length ${headerLength}`);
   let header: { inputs?: unknown; outputs?: unknown; parameters?: { binary_data_output?: unknown } };
   try {
     header = JSON.parse(utf8.decode(body.subarray(0, n)));
   } catch {
-    throw new ProtocolError("request header is not JSON");
+    throw new RequestError("request header is not JSON");
   }
-  if (!Array.isArray(header?.inputs)) throw new ProtocolError("request has no inputs list");
-  const inputs = header.inputs as RequestTensor[];
+  if (!Array.isArray(header?.inputs)) throw new RequestError("request has no inputs list");
+  return { n, header: header as InferHeader };
+}
+
+export function readInferRequest(model: ServedModel, body: Uint8Array, headerLength: string | undefined): InferInputs {
+  const { n, header } = readInferHeader(body, headerLength, ProtocolError);
+  const inputs = header.inputs;
   let offset = n;
   const blobs = new Map<RequestTensor, Uint8Array>();
   for (const t of inputs) {

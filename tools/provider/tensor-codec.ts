@@ -1,6 +1,7 @@
 // Server side of the OIP v2 infer body for generic tensor models (onnx-generic.ts): reads every input
 // (JSON `data` or the binary tensor extension, any datatype of tensors.ts), checks it against the
 // model's declared inputs, and writes the requested outputs, each in binary or JSON as asked.
+import { readInferHeader, type RequestTensor } from "./codec.ts";
 import { checkInputs, type TensorModel } from "./onnx-generic.ts";
 import { TensorError, elementCount, isOipDatatype, tensorBytes, tensorJson, valuesFromBinary, valuesFromJson, type WireTensor } from "./tensors.ts";
 
@@ -12,28 +13,11 @@ export interface TensorRequest {
   binary: boolean[];
 }
 
-interface RequestTensor {
-  name?: unknown;
-  datatype?: unknown;
-  shape?: unknown;
-  data?: unknown;
-  parameters?: { binary_data_size?: unknown; binary_data?: unknown };
-}
-
-const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 
 export function readTensorRequest(model: TensorModel, body: Uint8Array, headerLength: string | undefined): TensorRequest {
-  const n = headerLength === undefined ? body.byteLength : Number(headerLength);
-  if (!Number.isInteger(n) || n <= 0 || n > body.byteLength) throw new TensorError(`bad Inference-Header-Content-Length ${headerLength}`);
-  let header: { inputs?: unknown; outputs?: unknown; parameters?: { binary_data_output?: unknown } };
-  try {
-    header = JSON.parse(utf8.decode(body.subarray(0, n)));
-  } catch {
-    throw new TensorError("request header is not JSON");
-  }
-  if (!Array.isArray(header?.inputs)) throw new TensorError("request has no inputs list");
-  const raw = header.inputs as RequestTensor[];
+  const { n, header } = readInferHeader(body, headerLength, TensorError);
+  const raw = header.inputs;
   const described = raw.map((t, i) => {
     if (typeof t?.name !== "string") throw new TensorError(`input ${i} has no name`);
     if (!isOipDatatype(t.datatype)) throw new TensorError(`input ${t.name}: datatype ${JSON.stringify(t.datatype)} is not an OIP v2 datatype`);
