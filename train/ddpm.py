@@ -48,12 +48,13 @@ def leading_timesteps(steps: int, T: int = 1000) -> list[int]:
 
 
 @torch.no_grad()
-def sample(model, n: int, steps: int, generator: torch.Generator, dim: int = 64) -> torch.Tensor:
-    """n samples from the plain sequential DDPM sampler with `steps` steps."""
+def sample(model, n: int, steps: int, generator: torch.Generator, row_shape: tuple = (64,)) -> torch.Tensor:
+    """n samples of shape row_shape (digits: (64,); patches-32: (3, 32, 32)) from the plain sequential
+    DDPM sampler with `steps` steps (epsilon, fixed_small, clip_sample 1, leading spacing)."""
     a = alphas_cumprod()
     T = a.shape[0]
     ratio = T // steps
-    x = torch.randn(n, dim, generator=generator)
+    x = torch.randn(n, *row_shape, generator=generator)
     for t in leading_timesteps(steps, T):
         eps = model(x, torch.full((n,), t, dtype=torch.int64))
         s = t - ratio
@@ -65,7 +66,7 @@ def sample(model, n: int, steps: int, generator: torch.Generator, dim: int = 64)
         mu = (a_s.sqrt() * beta_ts / (1.0 - a_t)) * x0 + (alpha_ts.sqrt() * (1.0 - a_s) / (1.0 - a_t)) * x
         if t > 0:
             var = torch.clamp((1.0 - a_s) / (1.0 - a_t) * beta_ts, min=1e-20)
-            x = mu + var.sqrt() * torch.randn(n, dim, generator=generator)
+            x = mu + var.sqrt() * torch.randn(x.shape, generator=generator)
         else:
             x = mu
     return x

@@ -1,4 +1,4 @@
-"""Writes a grid of 8x8 digits as a grayscale PNG with only numpy and zlib (no imaging library).
+"""Writes a grid of 8x8 digits as a grayscale PNG (or any grey or RGB image) with only numpy and zlib (no imaging library).
 
 Only for eyeballing samples: pixels in [-1, 1] map to black..white, each digit is upscaled
 by nearest neighbour and separated by a mid-grey border so the grid reads at a glance.
@@ -14,11 +14,12 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
-def write_png(path: str, gray: np.ndarray) -> None:
-    """gray: [H, W] uint8. 8-bit grayscale, no interlace, filter 0 on every row."""
-    h, w = gray.shape
-    raw = b"".join(b"\x00" + gray[r].tobytes() for r in range(h))
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
+def write_png(path: str, pixels: np.ndarray) -> None:
+    """pixels: [H, W] (grayscale) or [H, W, 3] (truecolour) uint8. 8-bit, no interlace, filter 0 on every row."""
+    h, w = pixels.shape[:2]
+    colour_type = 2 if pixels.ndim == 3 else 0
+    raw = b"".join(b"\x00" + pixels[r].tobytes() for r in range(h))
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, colour_type, 0, 0, 0)
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b""))
 

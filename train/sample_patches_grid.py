@@ -11,30 +11,15 @@ Run from the repository root after train_patches.py:
 """
 import argparse
 import os
-import struct
-import zlib
 
 import numpy as np
 import torch
 
 import ddpm
 from export_patches_onnx import load_model
+from png_grid import write_png
 from patches_data import heldout_patches, to_model, train_patches
 from train_patches import DEFAULT_CHECKPOINT, heldout_subset
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    body = kind + data
-    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-
-def write_png_rgb(path: str, rgb: np.ndarray) -> None:
-    """rgb: [H, W, 3] uint8. 8-bit truecolour, no interlace, filter 0 on every row."""
-    h, w, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[r].tobytes() for r in range(h))
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b""))
 
 
 def rgb_grid(images: np.ndarray, cols: int = 8, scale: int = 3, border: int = 2) -> np.ndarray:
@@ -52,29 +37,6 @@ def rgb_grid(images: np.ndarray, cols: int = 8, scale: int = 3, border: int = 2)
     return grid
 
 
-@torch.no_grad()
-def sample(model, n: int, steps: int, generator: torch.Generator) -> torch.Tensor:
-    """DDPMScheduler.step (epsilon, fixed_small, clip_sample 1, leading spacing) on [n, 3, 32, 32]."""
-    a = ddpm.alphas_cumprod()
-    ratio = a.shape[0] // steps
-    x = torch.randn(n, 3, 32, 32, generator=generator)
-    for t in ddpm.leading_timesteps(steps, a.shape[0]):
-        eps = model(x, torch.full((n,), t, dtype=torch.int64))
-        s = t - ratio
-        a_t = a[t]
-        a_s = a[s] if s >= 0 else torch.tensor(1.0)
-        alpha_ts = a_t / a_s
-        beta_ts = 1.0 - alpha_ts
-        x0 = ((x - (1.0 - a_t).sqrt() * eps) / a_t.sqrt()).clamp(-1.0, 1.0)
-        mu = (a_s.sqrt() * beta_ts / (1.0 - a_t)) * x0 + (alpha_ts.sqrt() * (1.0 - a_s) / (1.0 - a_t)) * x
-        if t > 0:
-            var = torch.clamp((1.0 - a_s) / (1.0 - a_t) * beta_ts, min=1e-20)
-            x = mu + var.sqrt() * torch.randn(x.shape, generator=generator)
-        else:
-            x = mu
-    return x
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT)
@@ -85,7 +47,7 @@ def main() -> None:
     args = p.parse_args()
     torch.set_num_threads(2)
     model, _ = load_model(args.checkpoint)
-    x = sample(model, args.n, args.steps, torch.Generator().manual_seed(args.seed)).numpy()
+    x = ddpm.sample(model, args.n, args.steps, torch.Generator().manual_seed(args.seed), row_shape=(3, 32, 32)).numpy()
     held = to_model(heldout_subset(heldout_patches()))
     train = train_patches()
     real = np.concatenate([held[::64][:8], to_model(train[:: train.shape[0] // 8][:8])])
@@ -93,7 +55,7 @@ def main() -> None:
     rule = np.full((4, top.shape[1], 3), 255, dtype=np.uint8)  # a white rule between samples and data
     grid = np.concatenate([top, rule, bottom]) if top.shape[1] == bottom.shape[1] else top
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    write_png_rgb(args.out, grid)
+    write_png(args.out, grid)
     data = torch.from_numpy(to_model(train).reshape(train.shape[0], -1))
     xs = torch.from_numpy(x.reshape(x.shape[0], -1))
     nearest = torch.cdist(xs, data).min(dim=1).values
