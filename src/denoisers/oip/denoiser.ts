@@ -71,13 +71,10 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
         }
       }
     };
-    const round = new AbortController();
-    const onAbort = () => round.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      await runPool(slices.map((_, i) => i), config.maxConcurrentCalls, round, async function inferSlice(i) {
+      await runPool(slices.map((_, i) => i), config.maxConcurrentCalls, signal, async function inferSlice(i, round) {
         const { count, req } = slices[i];
-        const answer = await call("infer", count, req, round.signal);
+        const answer = await call("infer", count, req, round);
         answers[i] = decodeInferResponse(config, answer, count);
         deliver();
       });
@@ -85,8 +82,6 @@ export const oipDenoiser = (config: OipModelConfig, deps: OipDeps = {}): OipDeno
       // The model may have been redeployed with other tensors: its metadata is read again (at most once per period).
       metadata.failed(e);
       throw e;
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
     }
   };
 

@@ -52,38 +52,31 @@ export const oipEncoderStage = (config: OipEncoderConfig, deps: OipDeps = {}): E
   const encode = async function encode(prompts: readonly string[], signal?: AbortSignal): Promise<EncodeResult> {
     const found = new Map<string, Float32Array>();
     let cached = 0;
-    for (const p of new Set(prompts)) {
-      const hit = cache.get(keyOf(p));
+    const distinct = [...new Set(prompts)];
+    for (const p of distinct) {
+      const key = keyOf(p);
+      const hit = cache.get(key);
       if (hit) {
         found.set(p, hit);
-        remember(keyOf(p), hit);
+        remember(key, hit);
         cached++;
       }
     }
-    const missing = [...new Set(prompts)].filter((p) => !found.has(p));
-    let calls = 0;
+    const missing = distinct.filter((p) => !found.has(p));
     // Distinct prompts go in calls of at most max_rows_per_call, run max_concurrent_calls at once.
-    const slices = missing.length === 0 ? [] : splitRows(missing.length, config.maxRowsPerCall);
-    const ctrl = new AbortController();
-    const onAbort = () => ctrl.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      await runPool(slices, config.maxConcurrentCalls, ctrl, async function encodeSlice({ start, count }) {
-        const batch = missing.slice(start, start + count);
-        const body = utf8.encode(JSON.stringify({ inputs: [{ name: config.input, shape: [count], datatype: "BYTES", data: batch }], ...outputsPart(config) }));
-        calls++;
-        const rows = decodeInferResponse(spec, await infer(count, body, { "content-type": "application/json" }, ctrl.signal), count);
-        batch.forEach((p, r) => {
-          const e = new Float32Array(values(config.embeddingShape));
-          rows.read(r, e);
-          found.set(p, e);
-          remember(keyOf(p), e);
-        });
+    const slices = splitRows(missing.length, config.maxRowsPerCall);
+    await runPool(slices, config.maxConcurrentCalls, signal, async function encodeSlice({ start, count }, callSignal) {
+      const batch = missing.slice(start, start + count);
+      const body = utf8.encode(JSON.stringify({ inputs: [{ name: config.input, shape: [count], datatype: "BYTES", data: batch }], ...outputsPart(config) }));
+      const rows = decodeInferResponse(spec, await infer(count, body, { "content-type": "application/json" }, callSignal), count);
+      batch.forEach((p, r) => {
+        const e = new Float32Array(values(config.embeddingShape));
+        rows.read(r, e);
+        found.set(p, e);
+        remember(keyOf(p), e);
       });
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-    }
-    return { embeddings: prompts.map((p) => found.get(p)!), calls, cached };
+    });
+    return { embeddings: prompts.map((p) => found.get(p)!), calls: slices.length, cached };
   };
   return { config, embeddingShape: config.embeddingShape, encode: caller.scrubbed(encode) };
 };
@@ -114,19 +107,12 @@ export const oipDecoderStage = (config: OipDecoderConfig, deps: OipDeps = {}): D
     if (latents.length !== rows * inDim) throw new RangeError(`decoder: ${latents.length} latent values for ${rows} rows of ${inDim}`);
     const images = new Float32Array(rows * outDim);
     const slices = splitRows(rows, config.maxRowsPerCall);
-    const ctrl = new AbortController();
-    const onAbort = () => ctrl.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      await runPool(slices, config.maxConcurrentCalls, ctrl, async function decodeSlice({ start, count }) {
-        const { body: b, headers } = body(latents, start, count);
-        const answer = decodeInferResponse(spec, await infer(count, b, headers, ctrl.signal), count);
-        // Values are kept as decoded; output_range only maps them to pixels (png clamps what lies outside).
-        for (let r = 0; r < count; r++) answer.read(r, images.subarray((start + r) * outDim, (start + r + 1) * outDim));
-      });
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-    }
+    await runPool(slices, config.maxConcurrentCalls, signal, async function decodeSlice({ start, count }, callSignal) {
+      const { body: b, headers } = body(latents, start, count);
+      const answer = decodeInferResponse(spec, await infer(count, b, headers, callSignal), count);
+      // Values are kept as decoded; output_range only maps them to pixels (png clamps what lies outside).
+      for (let r = 0; r < count; r++) answer.read(r, images.subarray((start + r) * outDim, (start + r + 1) * outDim));
+    });
     return { images, calls: slices.length };
   };
   return {
