@@ -10,8 +10,9 @@ import type { SampleRequest } from "./schemas/index.ts";
 export interface ConditioningPlan {
   /** What chains are conditioned on; "none" for an unconditional model. */
   kind: "none" | "class_labels" | "prompt";
-  /** class_labels: each chain's class id (the null class where the request named none). */
+  /** class_labels: each chain's class id (the null class where the request named none), and the null class. */
   classLabels?: Int32Array;
+  nullClass?: number;
   /** prompt: each chain's prompt and negative prompt. */
   prompts?: string[];
   negatives?: string[];
@@ -65,7 +66,7 @@ export const planConditioning = (req: SampleRequest, model: ResolvedModel): Cond
         throw new InvalidRequestError(at, `class ${k} is not one of ${name}'s classes 0..${conditioning.numClasses - 1} (or its null class ${conditioning.nullClass})`);
       }
     });
-    return { kind: "class_labels", classLabels: Int32Array.from(labels), ...guidance };
+    return { kind: "class_labels", classLabels: Int32Array.from(labels), nullClass: conditioning.nullClass, ...guidance };
   }
   if (req.class_labels !== undefined) throw refuse("class_labels", "is conditioned on prompts: give prompt");
   if (req.negative_prompt !== undefined && req.prompt === undefined) throw new InvalidRequestError("negative_prompt", "negative_prompt needs prompt");

@@ -22,9 +22,8 @@ const guidanceOf = async (plan: SamplePlan, stages: PipelineStages, signal: Abor
   const p = plan.model.config?.pipeline;
   if (c.kind === "none" || !p?.conditioning) return undefined;
   if (c.kind === "class_labels") {
-    const nullClass = p.conditioning.kind === "class_labels" ? p.conditioning.nullClass : 0;
     const cond = Array.from(c.classLabels!, (k): RowCondition => ({ classLabel: k }));
-    const uncond: RowCondition = { classLabel: nullClass };
+    const uncond: RowCondition = { classLabel: c.nullClass! };
     return { cond: (i) => cond[i], uncond: () => uncond, scale: c.scale, mode: c.mode };
   }
   const providerNegatives = p.guidance.negativeInput !== undefined;
